@@ -1,0 +1,41 @@
+"""Exceptions and warnings raised by cccplan.
+
+Every error that comes from the caller's input is an :class:`InputError`, which
+is also a :class:`ValueError`, so ``except ValueError`` keeps working for code
+that does not know cccplan. Its message names the argument, the offending value
+or rows, and what is allowed.
+
+The numerical core (:mod:`cccplan.queueing`) follows the scipy convention
+instead: an out-of-domain element of an array (a negative load, say) becomes NaN
+in the output and one :class:`DomainWarning` names the argument, so that one bad
+interval does not abort the computation for thousands of good ones.
+"""
+
+from __future__ import annotations
+
+__all__ = [
+    "CccplanError",
+    "CccplanWarning",
+    "DomainWarning",
+    "InputError",
+]
+
+
+class CccplanError(Exception):
+    """Base class of every exception raised by cccplan."""
+
+
+class InputError(CccplanError, ValueError):
+    """The caller's input is invalid: the message says which argument and why."""
+
+
+class CccplanWarning(UserWarning):
+    """Base class of every warning issued by cccplan."""
+
+
+class DomainWarning(CccplanWarning):
+    """Some elements of a numerical argument are outside the domain.
+
+    Those elements give NaN in the result; the warning names the argument and
+    how many elements were affected.
+    """
