@@ -513,11 +513,6 @@ def required_agents(
     fn = "required_agents"
     if sl_basis not in ("offered", "answered"):
         raise InputError(f"{fn}: `sl_basis` must be 'offered' or 'answered'; got {sl_basis!r}")
-    if service_level is None and asa is None and max_abandon is None and max_occupancy is None:
-        raise InputError(
-            f"{fn}: give at least one target: service_level (with threshold), asa, "
-            "max_abandon (with patience) or max_occupancy"
-        )
     if (service_level is None) != (threshold is None):
         given, missing = (
             ("service_level", "threshold") if threshold is None else ("threshold", "service_level")
@@ -525,6 +520,11 @@ def required_agents(
         raise InputError(
             f"{fn}: `{given}` needs `{missing}` (a service level is the share answered "
             "within a threshold in seconds, e.g. service_level=0.8, threshold=20)"
+        )
+    if service_level is None and asa is None and max_abandon is None and max_occupancy is None:
+        raise InputError(
+            f"{fn}: give at least one target: service_level (with threshold), asa, "
+            "max_abandon (with patience) or max_occupancy"
         )
     if max_abandon is not None and patience is None:
         raise InputError(
