@@ -38,8 +38,14 @@ class Broadcast:
         return out
 
 
-def broadcast(function: str, **arguments: npt.ArrayLike) -> Broadcast:
+def broadcast(
+    function: str, *, keep_scalars: bool = False, **arguments: npt.ArrayLike
+) -> Broadcast:
     """Broadcast the arguments to one shape and flatten them to 1-D float arrays.
+
+    With ``keep_scalars``, scalar arguments stay 0-d arrays (numpy broadcasts
+    them later) instead of being copied out to the full size, and array
+    arguments that already have the full shape are not copied.
 
     Raises
     ------
@@ -60,10 +66,14 @@ def broadcast(function: str, **arguments: npt.ArrayLike) -> Broadcast:
     except ValueError as exc:
         shapes = ", ".join(f"{k}{v.shape}" for k, v in arrays.items())
         raise InputError(f"{function}: the arguments do not broadcast together: {shapes}") from exc
-    flat = {
-        name: np.broadcast_to(a, shape).ravel().astype(np.float64, copy=True)
-        for name, a in arrays.items()
-    }
+    flat: dict[str, FloatArray] = {}
+    for name, a in arrays.items():
+        if keep_scalars and a.ndim == 0:
+            flat[name] = a
+        elif keep_scalars and a.shape == shape:
+            flat[name] = a.ravel()
+        else:
+            flat[name] = np.broadcast_to(a, shape).ravel().astype(np.float64, copy=True)
     size = int(np.prod(shape, dtype=np.int64))
     invalid = np.zeros(size, dtype=bool)
     for a in flat.values():
@@ -93,6 +103,7 @@ def check_positive_where(
 
 
 def _warn(function: str, name: str, values: FloatArray, bad: BoolArray, rule: str) -> None:
+    values = np.broadcast_to(values, bad.shape) if np.ndim(bad) else np.atleast_1d(values)
     index = np.flatnonzero(bad)
     first = index[:3]
     shown = ", ".join(f"{values[i]!r} at flat index {i}" for i in first)

@@ -210,6 +210,9 @@ def _erlang_a_flat(
 ) -> dict[str, FloatArray]:
     """Erlang A on valid 1-D arrays; returns the result fields as flat arrays."""
     size = load.size
+    n, aht, patience, threshold = (
+        np.broadcast_to(v, load.shape) for v in (n, aht, patience, threshold)
+    )
     p_wait = np.zeros(size)
     p_abandon = np.zeros(size)
     sl = np.ones(size)

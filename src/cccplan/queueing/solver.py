@@ -36,6 +36,7 @@ References
 
 from __future__ import annotations
 
+import functools
 import os
 from collections.abc import Callable
 from concurrent.futures import ThreadPoolExecutor
@@ -53,7 +54,7 @@ from cccplan.queueing._arrays import (
     check_nonnegative,
     check_positive_where,
 )
-from cccplan.queueing._special import log_erlang_b
+from cccplan.queueing._special import log_erlang_b, log_erlang_b_integer_stable
 from cccplan.queueing.erlang_a import _erlang_a_flat
 
 __all__ = ["required_agents"]
@@ -62,6 +63,16 @@ _CHUNK = 1 << 17
 _MAX_WALK = 48
 _MAX_DOUBLINGS = 64
 _CONTINUOUS_TOL = 1e-10
+
+
+def _pick(values: FloatArray, idx: npt.NDArray[np.intp] | BoolArray) -> FloatArray:
+    """``values[idx]``, where a 0-d (scalar) argument stays as it is."""
+    return values if values.ndim == 0 else values[idx]
+
+
+def _full(values: FloatArray, size: int) -> FloatArray:
+    """A 1-D array of ``size`` elements (scalars repeated)."""
+    return np.full(size, float(values)) if values.ndim == 0 else values
 
 
 @dataclass(frozen=True)
@@ -77,7 +88,7 @@ class _Targets:
 
     def take(self, idx: npt.NDArray[np.intp] | BoolArray) -> _Targets:
         def pick(a: FloatArray | None) -> FloatArray | None:
-            return None if a is None else a[idx]
+            return None if a is None else _pick(a, idx)
 
         return _Targets(
             pick(self.service_level),
@@ -111,26 +122,35 @@ def _meets_c(
     return ok
 
 
-def _hw_beta_table(
-    equation: Callable[[FloatArray, FloatArray], FloatArray],
-) -> Callable[[FloatArray], FloatArray]:
-    """Tabulate the Halfin-Whitt beta solving ``equation(beta, kappa) = 0`` over kappa."""
+@functools.lru_cache(maxsize=64)
+def _hw_beta_table(kind: str, log_tail: float) -> tuple[FloatArray, FloatArray]:
+    """Tabulate the Halfin-Whitt beta over log(kappa) for one target.
+
+    ``kind="sl"``: ``log C_HW(beta) - beta kappa = log(1 - SL)`` with
+    ``kappa = sqrt(A) t / aht``; ``kind="asa"``: ``C_HW(beta) / beta = kappa``
+    with ``kappa = ASA sqrt(A) / aht``. Cached: one table per target value.
+    """
     log_kappa = np.linspace(np.log(1e-6), np.log(1e4), 240)
     kappa = np.exp(log_kappa)
     lo = np.zeros_like(kappa)
     hi = np.full_like(kappa, 12.0)
     for _ in range(60):
         mid = 0.5 * (lo + hi)
-        too_low = equation(mid, kappa) > 0.0
+        if kind == "sl":
+            residual = _log_c_halfin_whitt(mid) - mid * kappa - log_tail
+        else:
+            residual = _log_c_halfin_whitt(mid) - np.log(mid) - log_kappa
+        too_low = residual > 0.0
         lo = np.where(too_low, mid, lo)
         hi = np.where(too_low, hi, mid)
+    return log_kappa, hi
 
-    def beta(k: FloatArray) -> FloatArray:
-        with np.errstate(divide="ignore"):
-            values: FloatArray = np.interp(np.log(np.maximum(k, 1e-300)), log_kappa, hi)
-        return values
 
-    return beta
+def _hw_beta(kind: str, log_tail: float, kappa: FloatArray) -> FloatArray:
+    log_kappa, beta = _hw_beta_table(kind, log_tail)
+    with np.errstate(divide="ignore"):
+        values: FloatArray = np.interp(np.log(np.maximum(kappa, 1e-300)), log_kappa, beta)
+    return values
 
 
 def _log_c_halfin_whitt(beta: FloatArray) -> FloatArray:
@@ -146,34 +166,31 @@ def _initial_guess_c(load: FloatArray, aht: FloatArray, targets: _Targets) -> Fl
     beta = np.zeros_like(load)
     if targets.service_level is not None and targets.threshold is not None:
         level, t = targets.service_level, targets.threshold
-        for value in np.unique(level) if np.unique(level).size <= 8 else []:
-            log_tail = np.log1p(-min(value, 1.0 - 1e-15))
-
-            def sl_eq(b: FloatArray, k: FloatArray, lt: float = log_tail) -> FloatArray:
-                return _log_c_halfin_whitt(b) - b * k - lt
-
-            table = _hw_beta_table(sl_eq)
-            sel = level == value
-            beta[sel] = np.maximum(beta[sel], table(root[sel] * t[sel] / aht[sel]))
-        if np.unique(level).size > 8:
-            beta = np.maximum(beta, 1.0)
+        kappa = np.broadcast_to(root * t / aht, load.shape)
+        if level.ndim == 0:
+            values = level.reshape(1)
+        elif level.size and level.min() == level.max():
+            values = level[:1]
+        else:
+            values = np.unique(level)
+        if values.size <= 8:
+            for value in values:
+                sel = np.broadcast_to(level == value, load.shape)
+                log_tail = float(np.log1p(-min(float(value), 1.0 - 1e-15)))
+                beta[sel] = np.maximum(beta[sel], _hw_beta("sl", log_tail, kappa[sel]))
+        else:
+            beta = np.maximum(beta, 1.0)  # many distinct targets: a generic guess
     if targets.asa is not None:
-
-        def asa_eq(b: FloatArray, k: FloatArray) -> FloatArray:
-            with np.errstate(divide="ignore"):
-                return _log_c_halfin_whitt(b) - np.log(b) - np.log(k)
-
-        table = _hw_beta_table(asa_eq)
         with np.errstate(divide="ignore", invalid="ignore"):
-            kappa = targets.asa * root / aht
-        beta = np.maximum(beta, table(kappa))
+            kappa = np.broadcast_to(targets.asa * root / aht, load.shape)
+        beta = np.maximum(beta, _hw_beta("asa", 0.0, kappa))
     return np.maximum(np.floor(load) + 1.0, np.round(load + beta * root))
 
 
 def _solve_c_integer(load: FloatArray, aht: FloatArray, targets: _Targets) -> FloatArray:
     """Smallest integer n > A meeting the SL / ASA targets (Erlang C), load > 0."""
     n = _initial_guess_c(load, aht, targets)
-    b = np.exp(log_erlang_b(n, load))
+    b = np.exp(log_erlang_b_integer_stable(n, load))
     ok = _meets_c(n, load, b, aht, targets)
     answer = np.full_like(load, np.nan)
 
@@ -184,7 +201,9 @@ def _solve_c_integer(load: FloatArray, aht: FloatArray, targets: _Targets) -> Fl
         can_step = nd - 1.0 > load[down]
         with np.errstate(divide="ignore", invalid="ignore", over="ignore"):
             b_prev = 1.0 / ((load[down] / nd) * (1.0 / bd - 1.0))
-        still = can_step & _meets_c(nd - 1.0, load[down], b_prev, aht[down], targets.take(down))
+        still = can_step & _meets_c(
+            nd - 1.0, load[down], b_prev, _pick(aht, down), targets.take(down)
+        )
         settled = ~still
         answer[down[settled]] = nd[settled]
         down, nd, bd = down[still], nd[still] - 1.0, b_prev[still]
@@ -200,7 +219,7 @@ def _solve_c_integer(load: FloatArray, aht: FloatArray, targets: _Targets) -> Fl
         a = load[up]
         bu = a * bu / (nu + 1.0 + a * bu)
         nu = nu + 1.0
-        met = _meets_c(nu, a, bu, aht[up], targets.take(up))
+        met = _meets_c(nu, a, bu, _pick(aht, up), targets.take(up))
         answer[up[met]] = nu[met]
         up, nu, bu = up[~met], nu[~met], bu[~met]
 
@@ -211,7 +230,7 @@ def _solve_c_integer(load: FloatArray, aht: FloatArray, targets: _Targets) -> Fl
                 m,
                 load[rest][idx],
                 np.exp(log_erlang_b(m, load[rest][idx])),
-                aht[rest][idx],
+                _pick(_pick(aht, rest), idx),
                 targets.take(rest).take(idx),
             ),
             np.floor(load[rest]),
@@ -332,12 +351,25 @@ def _solve_chunk(
     patience: FloatArray,
     targets: _Targets,
     integer: bool,
+    *,
+    invalid: BoolArray | None = None,
 ) -> FloatArray:
-    """Required agents for one chunk of valid intervals (no NaN anywhere)."""
+    """Required agents for one chunk of intervals; ``invalid`` elements give NaN.
+
+    ``aht``, ``patience`` and the targets are arrays of the chunk's size or
+    0-d arrays (one value for every interval).
+    """
+    if invalid is not None and invalid.any():
+        out = np.full(load.shape, np.nan)
+        keep = np.flatnonzero(~invalid)
+        out[keep] = _solve_chunk(
+            load[keep], _pick(aht, keep), _pick(patience, keep), targets.take(keep), integer
+        )
+        return out
     out = np.zeros_like(load)
     positive = load > 0.0
     unreachable = np.zeros_like(positive)
-    erlang_c = np.isinf(patience)
+    erlang_c = np.broadcast_to(np.isinf(patience), load.shape)
     if targets.service_level is not None and targets.threshold is not None:
         perfect = targets.service_level >= 1.0
         attainable = np.isinf(targets.threshold) & (erlang_c | targets.answered_basis)
@@ -354,7 +386,7 @@ def _solve_chunk(
     # Erlang C intervals.
     idx_c = np.flatnonzero(positive & ~unreachable & erlang_c)
     if idx_c.size:
-        a, h, tg = load[idx_c], aht[idx_c], targets.take(idx_c)
+        a, h, tg = load[idx_c], _pick(aht, idx_c), targets.take(idx_c)
         n = np.floor(a) + 1.0  # stability
         if tg.max_occupancy is not None:
             n_occ = np.ceil(a / tg.max_occupancy)
@@ -366,7 +398,7 @@ def _solve_chunk(
             lower = np.maximum(n - 1.0, a)
 
             def meets_c(m: FloatArray, i: npt.NDArray[np.intp]) -> BoolArray:
-                return _meets_c_exact(m, a[i], h[i], tg.take(i))
+                return _meets_c_exact(m, a[i], _pick(h, i), tg.take(i))
 
             n = _bisect_real(meets_c, lower, n)
         out[idx_c] = n
@@ -374,7 +406,10 @@ def _solve_chunk(
     # Erlang A intervals.
     idx_a = np.flatnonzero(positive & ~unreachable & ~erlang_c)
     if idx_a.size:
-        a, h, p, tg = load[idx_a], aht[idx_a], patience[idx_a], targets.take(idx_a)
+        a = load[idx_a]
+        h = _full(_pick(aht, idx_a), a.size)
+        p = _full(_pick(patience, idx_a), a.size)
+        tg = targets.take(idx_a)
 
         def meets_a(m: FloatArray, i: npt.NDArray[np.intp]) -> BoolArray:
             return _meets_a(m, a[i], h[i], p[i], tg.take(i))
@@ -550,30 +585,37 @@ def required_agents(
         "patience": np.inf if patience is None else patience,
     }
     arguments.update({k: v for k, v in targets_given.items() if v is not None})
-    args = broadcast(fn, **arguments)
+    args = broadcast(fn, keep_scalars=True, **arguments)
     check_nonnegative(fn, args, "load", "aht", "patience")
     check_positive_where(fn, args, "aht", args["load"] > 0, "where the load is positive")
 
-    valid = np.flatnonzero(~args.invalid)
     out = np.full(args.invalid.shape, np.nan)
+    size = out.size
 
-    def flat(name: str, idx: npt.NDArray[np.intp]) -> FloatArray | None:
-        return args[name][idx] if name in args.values else None
+    def part(name: str, sl: slice) -> FloatArray:
+        values = args[name]
+        return values if values.ndim == 0 else values[sl]
 
-    def solve(idx: npt.NDArray[np.intp]) -> None:
+    def solve(sl: slice) -> None:
+        given = {name: part(name, sl) if name in args.values else None for name in targets_given}
         targets = _Targets(
-            flat("service_level", idx),
-            flat("threshold", idx),
-            flat("asa", idx),
-            flat("max_abandon", idx),
-            flat("max_occupancy", idx),
+            given["service_level"],
+            given["threshold"],
+            given["asa"],
+            given["max_abandon"],
+            given["max_occupancy"],
             sl_basis == "answered",
         )
-        out[idx] = _solve_chunk(
-            args["load"][idx], args["aht"][idx], args["patience"][idx], targets, integer
+        out[sl] = _solve_chunk(
+            _full(part("load", sl), sl.stop - sl.start),
+            part("aht", sl),
+            part("patience", sl),
+            targets,
+            integer,
+            invalid=args.invalid[sl],
         )
 
-    chunks = [valid[i : i + _CHUNK] for i in range(0, valid.size, _CHUNK)]
+    chunks = [slice(i, min(i + _CHUNK, size)) for i in range(0, size, _CHUNK)]
     workers = min(len(chunks), os.cpu_count() or 1)
     if workers <= 1:
         for chunk in chunks:
