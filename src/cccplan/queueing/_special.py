@@ -51,7 +51,7 @@ def bd0(k: FloatArray, mu: FloatArray) -> FloatArray:
     total = k + mu
     near = np.abs(diff) < 0.1 * total
     far = ~near
-    with np.errstate(divide="ignore", invalid="ignore"):
+    with np.errstate(divide="ignore", invalid="ignore", over="ignore"):
         out[far] = sc.xlogy(k[far], k[far] / mu[far]) - diff[far]
     if near.any():
         d = diff[near]

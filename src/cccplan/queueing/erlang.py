@@ -99,7 +99,8 @@ def _asa_flat(n: FloatArray, load: FloatArray, aht: FloatArray) -> FloatArray:
     out = np.zeros_like(load)
     out[(n <= load) & (load > 0.0)] = np.inf
     stable = (n > load) & (c > 0.0)
-    out[stable] = c[stable] * aht[stable] / (n[stable] - load[stable])
+    with np.errstate(over="ignore"):
+        out[stable] = c[stable] * aht[stable] / (n[stable] - load[stable])
     return out
 
 
