@@ -67,6 +67,15 @@ def test_readme_quickstart_runs_and_prints_what_it_says(capsys):
     assert namespace["agents"].shape == (35_040,)  # type: ignore[attr-defined]
 
 
+def test_readme_interval_data_example_runs(tmp_path, monkeypatch):
+    code = _fenced_block_after("## Interval data")
+    monkeypatch.chdir(tmp_path)
+    namespace: dict[str, object] = {}
+    exec(compile(code, "README.md interval data", "exec"), namespace)
+    assert (tmp_path / "hourly.parquet").is_file()
+    assert namespace["marked"]["open"].all()  # type: ignore[index]
+
+
 @pytest.mark.parametrize("script", ["staff_a_day.py"])
 def test_examples_run(script, capsys):
     path = README.parent / "examples" / script

@@ -1,19 +1,48 @@
 """cccplan: contact-centre forecasting and staffing planning (ISO 18295-2, 6.7).
 
 The numerical core lives in :mod:`cccplan.queueing` (Erlang B, C and A, and the
-required-agents solver). The public names are listed in ``__all__``.
+required-agents solver); interval frames (reading, validation, gaps,
+resampling, opening hours) in :mod:`cccplan.frames`; file formats in
+:mod:`cccplan.io`; the embedded example contact centre in
+:mod:`cccplan.datasets`. The public names are listed in ``__all__``.
 """
 
 from __future__ import annotations
 
-from cccplan.exceptions import CccplanError, CccplanWarning, DomainWarning, InputError
+from cccplan.datasets import load_example
+from cccplan.exceptions import (
+    CccplanError,
+    CccplanWarning,
+    DataRepairWarning,
+    DomainWarning,
+    InputError,
+)
+from cccplan.frames import (
+    OpeningHours,
+    fill_gaps,
+    find_gaps,
+    read_volumes,
+    resample,
+    validate_frame,
+)
+from cccplan.io import read_table, write_frame
 
 __all__ = [
     "CccplanError",
     "CccplanWarning",
+    "DataRepairWarning",
     "DomainWarning",
     "InputError",
+    "OpeningHours",
     "__version__",
+    "fill_gaps",
+    "find_gaps",
+    "load_example",
+    "read_table",
+    "read_volumes",
+    "resample",
+    "validate_frame",
+    "write_frame",
 ]
 
 __version__ = "0.1.0.dev0"

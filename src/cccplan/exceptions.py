@@ -16,6 +16,7 @@ from __future__ import annotations
 __all__ = [
     "CccplanError",
     "CccplanWarning",
+    "DataRepairWarning",
     "DomainWarning",
     "InputError",
 ]
@@ -38,4 +39,12 @@ class DomainWarning(CccplanWarning):
 
     Those elements give NaN in the result; the warning names the argument and
     how many elements were affected.
+    """
+
+
+class DataRepairWarning(CccplanWarning):
+    """cccplan changed the data to repair it, because the caller asked it to.
+
+    For example ``read_volumes(..., fill="zero")`` filling missing intervals.
+    The message says what was changed and how much.
     """
