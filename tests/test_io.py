@@ -461,3 +461,30 @@ def test_edited_workbook_with_bad_offset(folder: Path) -> None:
     book.save(path)
     with pytest.raises(InputError, match=r"utc_offset.*'\+02:00'"):
         read_table(path)
+
+
+# --- foreign CSV exports: separators and decimal commas -------------------------------
+
+
+@pytest.mark.parametrize("sep", [";", "\t", "|", ","])
+def test_foreign_csv_separator_is_detected(tmp_path, sep):
+    path = tmp_path / "export.csv"
+    rows = ["Start", "Queue", "Offered"], ["2024-03-04 08:00", "Sales", "12"]
+    path.write_text("\n".join(sep.join(r) for r in rows) + "\n", encoding="utf-8")
+    table = read_table(path)
+    assert table.columns.tolist() == ["Start", "Queue", "Offered"]
+    assert table["Offered"].tolist() == [12]
+
+
+def test_semicolon_csv_with_decimal_commas_reads_numbers(tmp_path):
+    path = tmp_path / "export.csv"
+    path.write_text(
+        "Datum;Warteschlange;Angebot;AHT\n"
+        "2024-03-31 01:45:00;Service, Hotline;3;200,5\n"
+        "2024-03-31 03:00:00;Service, Hotline;4;1.210,25\n",
+        encoding="utf-8",
+    )
+    table = read_table(path)
+    assert table["Warteschlange"].tolist() == ["Service, Hotline", "Service, Hotline"]
+    assert table["AHT"].tolist() == [200.5, 1210.25]
+    assert table["Angebot"].tolist() == [3, 4]

@@ -125,7 +125,11 @@ class _Meta:
 def read_table(path: str | os.PathLike[str], *, sheet: str | None = None) -> pd.DataFrame:
     """Read a raw table from a CSV, Parquet or Excel file.
 
-    The format is chosen by the file's suffix. Columns keep the file's own names:
+    The format is chosen by the file's suffix. A CSV file that cccplan did not
+    write may be separated by ``,``, ``;``, tabs or ``|`` (the most frequent of
+    them in the header line wins); in a ``;``-separated file, columns written
+    with a decimal comma (``3,5``) are read as numbers. CSV files must be UTF-8.
+    Columns keep the file's own names:
     nothing is mapped or validated here (see
     :func:`cccplan.frames.read.read_volumes`, which does both). For a file
     written by :func:`write_frame` the frame comes back exactly as it was
@@ -614,9 +618,49 @@ def _csv_options(file: Path) -> dict[str, Any]:
     return _ROUND_TRIP
 
 
+_SEPARATORS: Final = (",", ";", "\t", "|")
+_DECIMAL_COMMA: Final = r"^\s*[-+]?\d+(?:\.\d{3})*(?:,\d+)?\s*$"
+
+
+def _separator(header: str) -> str:
+    """The field separator of a foreign CSV: the candidate most frequent in its header.
+
+    Spreadsheet exports in much of Europe use ``;`` (because ``,`` is their
+    decimal mark); tab- and pipe-separated exports are common from WFM tools.
+    """
+    counts = {sep: header.count(sep) for sep in _SEPARATORS}
+    best = max(counts, key=lambda sep: counts[sep])
+    return best if counts[best] > 0 else ","
+
+
+def _decimal_commas(table: pd.DataFrame) -> pd.DataFrame:
+    """Convert text columns written with a decimal comma ("3,5", "1.234,5") to floats.
+
+    Only columns in which every non-empty value has that form are converted, so
+    a key column such as a queue name is never touched.
+    """
+    for name in table.columns:
+        column = table[name]
+        if column.dtype.kind in "fiub" or isinstance(column.dtype, pd.DatetimeTZDtype):
+            continue
+        text = column.dropna().astype(str)
+        if text.empty or not text.str.fullmatch(_DECIMAL_COMMA).all():
+            continue
+        if not text.str.contains(",", regex=False).any():
+            continue  # whole numbers are parsed by pandas already
+        cleaned = column.astype(str).str.replace(".", "", regex=False)
+        table[name] = pd.to_numeric(
+            cleaned.str.replace(",", ".", regex=False).where(column.notna())
+        )
+    return table
+
+
 def _read_foreign_csv(file: Path) -> pd.DataFrame:
     try:
-        return pd.read_csv(file, encoding="utf-8-sig")
+        with file.open(encoding="utf-8-sig", newline="") as handle:
+            sep = _separator(handle.readline())
+        table = pd.read_csv(file, encoding="utf-8-sig", sep=sep)
+        return _decimal_commas(table) if sep == ";" else table
     except UnicodeDecodeError as error:
         raise InputError(
             f"path: {str(file)!r} is not UTF-8 text ({error}); save it as UTF-8 CSV"
