@@ -11,12 +11,15 @@ from __future__ import annotations
 
 from cccplan.datasets import load_example
 from cccplan.exceptions import (
+    CalibrationWarning,
     CccplanError,
     CccplanWarning,
     DataRepairWarning,
     DomainWarning,
     InputError,
 )
+from cccplan.forecast.accuracy import accuracy
+from cccplan.forecast.api import backtest, forecast
 from cccplan.frames import (
     OpeningHours,
     fill_gaps,
@@ -28,6 +31,7 @@ from cccplan.frames import (
 from cccplan.io import read_table, write_frame
 
 __all__ = [
+    "CalibrationWarning",
     "CccplanError",
     "CccplanWarning",
     "DataRepairWarning",
@@ -35,8 +39,11 @@ __all__ = [
     "InputError",
     "OpeningHours",
     "__version__",
+    "accuracy",
+    "backtest",
     "fill_gaps",
     "find_gaps",
+    "forecast",
     "load_example",
     "read_table",
     "read_volumes",

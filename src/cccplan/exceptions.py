@@ -14,6 +14,7 @@ interval does not abort the computation for thousands of good ones.
 from __future__ import annotations
 
 __all__ = [
+    "CalibrationWarning",
     "CccplanError",
     "CccplanWarning",
     "DataRepairWarning",
@@ -47,4 +48,13 @@ class DataRepairWarning(CccplanWarning):
 
     For example ``read_volumes(..., fill="zero")`` filling missing intervals.
     The message says what was changed and how much.
+    """
+
+
+class CalibrationWarning(CccplanWarning):
+    """Prediction intervals could not be calibrated on the data and assume Poisson counts.
+
+    Poisson intervals are the narrowest possible for counts (they assume the
+    arrival rate is known exactly), so real coverage will be below the nominal
+    level. The message says what was missing.
     """

@@ -1,0 +1,764 @@
+"""``cccplan.forecast`` and ``cccplan.backtest``: from an interval history to a forecast frame.
+
+The client's forecast (ISO 18295-2, 6.7) is made per series (queue and
+channel), per interval, weeks ahead. Each series is reshaped into a local
+day x slot matrix (:mod:`cccplan.forecast._matrix`), a model forecasts whole
+days, and the result is put back on the timezone-aware interval grid:
+
+1. Days not to learn from are excluded: days without data (outages), public
+   holidays (``holidays=``, or the closed dates of ``opening_hours``) and the
+   client's events (``events=``).
+2. The model forecasts the days after the history (``model="auto"`` chooses
+   per series by a rolling-origin backtest on the history itself and records
+   the choice and the errors in ``frame.attrs["model_choice"]``).
+3. Future holidays get the series' own holiday factor (the median ratio of a
+   past holiday's volume to the same weekday's median around it), when the
+   history holds at least two such days; otherwise they are forecast as normal
+   days. Days closed by ``opening_hours`` are absent.
+4. Events multiply the forecast over their intervals (``uplift`` 0.4 = +40%,
+   or ``multiplier``); the output says which intervals and how much in
+   ``event`` and ``event_multiplier``.
+5. Only open intervals are returned (closed ones are absent, as in the
+   history): from ``opening_hours`` when given, otherwise the weekly hours
+   inferred from the history (:func:`cccplan.frames.infer_opening_hours`).
+6. Prediction intervals are negative binomial around the point forecast with a
+   dispersion estimated, per horizon day, from the same model's backtest
+   residuals on the history (:mod:`cccplan.forecast.intervals`).
+7. AHT is forecast per weekday and slot as the volume-weighted mean of the
+   recent non-excluded weeks (handle times are far more stable than volumes).
+"""
+
+from __future__ import annotations
+
+import math
+import sys
+from collections.abc import Callable, Iterable, Mapping, Sequence
+from dataclasses import dataclass
+from typing import Any
+
+import numpy as np
+import numpy.typing as npt
+import pandas as pd
+from pandas.tseries.frequencies import to_offset
+from pandas.tseries.offsets import BaseOffset
+
+from cccplan.exceptions import InputError
+from cccplan.forecast._matrix import (
+    DayMatrix,
+    future_grid,
+    to_day_matrix,
+    to_frame_values,
+)
+from cccplan.frames._columns import AHT, KEY_COLUMNS, TIME, VOLUME
+from cccplan.frames.hours import OpeningHours, infer_opening_hours, is_open
+from cccplan.frames.validate import infer_freq, validate_frame
+
+__all__ = ["MODELS", "backtest", "forecast"]
+
+FloatArray = npt.NDArray[np.float64]
+SeriesKey = tuple[str, ...]
+
+MODELS: tuple[str, ...] = (
+    "seasonal_naive",
+    "weekday_average",
+    "topdown",
+    "svd",
+    "statespace",
+    "ensemble",
+)
+"""Model names accepted by :func:`forecast` and :func:`backtest` (plus ``"auto"``)."""
+
+_AUTO_CANDIDATES: tuple[str, ...] = ("weekday_average", "topdown", "svd", "statespace", "ensemble")
+_AHT_WEEKS = 8
+_AUTO_WINDOWS = 4
+_CALIBRATION_WINDOWS = 4
+
+
+def _model(name: str) -> Any:
+    """A fresh model instance by name (imported lazily: statsmodels is slow to import)."""
+    from cccplan.forecast.models.baseline import SeasonalNaive, WeekdayAverage  # noqa: PLC0415
+    from cccplan.forecast.models.ensemble import Ensemble  # noqa: PLC0415
+    from cccplan.forecast.models.statespace import DailyStateSpace  # noqa: PLC0415
+    from cccplan.forecast.models.svd import IntradaySVD  # noqa: PLC0415
+    from cccplan.forecast.models.topdown import TopDown  # noqa: PLC0415
+
+    factories: dict[str, Callable[[], Any]] = {
+        "seasonal_naive": SeasonalNaive,
+        "weekday_average": WeekdayAverage,
+        "topdown": TopDown,
+        "svd": IntradaySVD,
+        "statespace": DailyStateSpace,
+        "ensemble": lambda: Ensemble([TopDown(), IntradaySVD(), WeekdayAverage()]),
+    }
+    return factories[name]()
+
+
+def _check_model(model: str, argument: str = "model") -> None:
+    if model != "auto" and model not in MODELS:
+        raise InputError(
+            f"forecast: `{argument}` must be 'auto' or one of {', '.join(MODELS)}; got {model!r}"
+        )
+
+
+# ---------------------------------------------------------------------------
+# Arguments
+# ---------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class _Window:
+    start: pd.Timestamp  # first forecast instant (local midnight after the history)
+    end: pd.Timestamp  # exclusive
+    last_day: np.datetime64  # last local day touched by the window
+
+
+def _window(
+    horizon: int | str | BaseOffset, *, start: pd.Timestamp, freq: BaseOffset, slot_minutes: int
+) -> _Window:
+    tz = start.tz
+    if isinstance(horizon, bool) or (
+        isinstance(horizon, (int, np.integer)) and not isinstance(horizon, bool)
+    ):
+        count = int(horizon)
+        if count <= 0:
+            raise InputError(f"forecast: `horizon` must be positive; got {horizon!r}")
+        if slot_minutes == 1440:
+            end = (start.tz_localize(None) + pd.Timedelta(days=count)).tz_localize(tz)
+        else:
+            end = start + count * pd.Timedelta(minutes=slot_minutes)
+    else:
+        try:
+            offset = to_offset(horizon)
+        except (TypeError, ValueError) as exc:
+            raise InputError(
+                f"forecast: `horizon` must be a number of intervals or a pandas offset such "
+                f"as '7D' or '6W'; got {horizon!r}"
+            ) from exc
+        local_end = start.tz_localize(None) + offset
+        if local_end <= start.tz_localize(None):
+            raise InputError(f"forecast: `horizon` must be positive; got {horizon!r}")
+        end = local_end.tz_localize(tz, ambiguous=False, nonexistent="shift_forward")
+    last = (end - pd.Timedelta(1, "ns")).tz_convert(tz).tz_localize(None).normalize()
+    return _Window(start=start, end=end, last_day=np.datetime64(last.date(), "D"))
+
+
+def _holiday_dates(holidays: Any, years: Iterable[int]) -> npt.NDArray[np.datetime64]:
+    """Public holidays: a country code ("DE", "DE-BE") or an iterable of dates."""
+    if holidays is None:
+        return np.array([], dtype="datetime64[D]")
+    if isinstance(holidays, str):
+        import holidays as holidays_lib  # noqa: PLC0415 - optional, slow import
+
+        country, _, subdiv = holidays.partition("-")
+        try:
+            calendar = holidays_lib.country_holidays(
+                country, subdiv=subdiv or None, years=sorted(set(years))
+            )
+        except (NotImplementedError, KeyError) as exc:
+            raise InputError(
+                f"forecast: `holidays` {holidays!r} is not a known country (and subdivision), "
+                "e.g. 'DE' or 'DE-BE'"
+            ) from exc
+        return np.array(sorted(calendar), dtype="datetime64[D]")
+    try:
+        return np.asarray(pd.DatetimeIndex(list(holidays)).values, dtype="datetime64[D]")
+    except (TypeError, ValueError) as exc:
+        raise InputError(
+            "forecast: `holidays` must be a country code such as 'DE-BE' or a list of dates"
+        ) from exc
+
+
+def _hours_for(key: SeriesKey, keys: Sequence[str], opening_hours: Any) -> OpeningHours | None:
+    if opening_hours is None:
+        return None
+    if isinstance(opening_hours, OpeningHours):
+        return opening_hours
+    if isinstance(opening_hours, Mapping):
+        values = dict(zip(keys, key, strict=True))
+        for candidate in (
+            key,
+            values.get("queue"),
+            values.get("channel"),
+            None,
+        ):
+            if candidate in opening_hours:
+                hours = opening_hours[candidate]
+                return (
+                    hours if isinstance(hours, OpeningHours) else OpeningHours.model_validate(hours)
+                )
+        raise InputError(
+            f"forecast: `opening_hours` has no entry for series {key}; give one per series "
+            "(keyed by (queue, channel), queue or channel) or one for all"
+        )
+    raise InputError("forecast: `opening_hours` must be an OpeningHours or a mapping of them")
+
+
+def _events_for(
+    events: pd.DataFrame | None, key: SeriesKey, keys: Sequence[str], tz: Any
+) -> pd.DataFrame:
+    """The events that concern one series, with tz-aware start/end and a multiplier."""
+    columns = ["start", "end", "multiplier", "description"]
+    if events is None or len(events) == 0:
+        return pd.DataFrame(columns=columns)
+    if not isinstance(events, pd.DataFrame):
+        raise InputError("forecast: `events` must be a DataFrame (start, end, queue, uplift)")
+    missing = [c for c in ("start", "end") if c not in events.columns]
+    if missing or ("uplift" not in events.columns and "multiplier" not in events.columns):
+        raise InputError(
+            "forecast: `events` needs columns start, end and uplift (0.4 = +40%) or "
+            f"multiplier; it has {list(events.columns)}"
+        )
+    values = dict(zip(keys, key, strict=True))
+    mask = np.ones(len(events), dtype=bool)
+    for column in ("queue", "channel"):
+        if column in events.columns and column in values:
+            col = events[column]
+            mask &= (col.isna() | (col.astype(str) == values[column])).to_numpy()
+    chosen = events.loc[mask]
+    out = pd.DataFrame(index=chosen.index)
+    for column in ("start", "end"):
+        stamps = pd.to_datetime(chosen[column])
+        if stamps.dt.tz is None:
+            stamps = stamps.dt.tz_localize(tz, ambiguous=False, nonexistent="shift_forward")
+        out[column] = stamps.dt.tz_convert(tz)
+    if "multiplier" in chosen.columns:
+        multiplier = pd.to_numeric(chosen["multiplier"], errors="coerce")
+    else:
+        multiplier = 1.0 + pd.to_numeric(chosen["uplift"], errors="coerce")
+    if multiplier.isna().any() or (multiplier < 0).any():
+        raise InputError(
+            "forecast: `events` uplift must be >= -1 (multiplier >= 0) and numeric; "
+            f"rows {list(chosen.index[(multiplier.isna() | (multiplier < 0)).to_numpy()])}"
+        )
+    if (out["end"] <= out["start"]).any():
+        raise InputError("forecast: an event must end after it starts")
+    out["multiplier"] = multiplier.to_numpy(dtype=np.float64)
+    out["description"] = (
+        chosen["description"].astype(str) if "description" in chosen.columns else "event"
+    )
+    return out.reset_index(drop=True)
+
+
+def _event_days(events: pd.DataFrame) -> npt.NDArray[np.datetime64]:
+    days: list[np.datetime64] = []
+    for start, end in zip(events["start"], events["end"], strict=True):
+        first = start.tz_localize(None).normalize()
+        last = (end - pd.Timedelta(1, "ns")).tz_localize(None).normalize()
+        days.extend(pd.date_range(first, last, freq="D").values.astype("datetime64[D]"))
+    return np.array(days, dtype="datetime64[D]")
+
+
+# ---------------------------------------------------------------------------
+# Per-series pieces
+# ---------------------------------------------------------------------------
+
+
+def _backtest_matrix(
+    matrix: DayMatrix, name: str, *, windows: int, horizon_days: int, step_days: int
+) -> tuple[FloatArray, FloatArray, npt.NDArray[np.int64], npt.NDArray[np.datetime64]]:
+    """Rolling-origin forecasts on a matrix: (actual, forecast, horizon_day, origin) per cell.
+
+    Origins step back from the end by ``step_days``; each forecast uses the
+    days before its origin only. Cells that are absent or on excluded days are
+    dropped (closed intervals and special days are not forecast errors).
+    """
+    n_days = matrix.values.shape[0]
+    actual: list[FloatArray] = []
+    predicted: list[FloatArray] = []
+    horizon: list[npt.NDArray[np.int64]] = []
+    origins: list[npt.NDArray[np.datetime64]] = []
+    for w in range(windows):
+        cut = n_days - horizon_days - w * step_days
+        if cut < 7:
+            break
+        train = matrix.head(cut)
+        if (~train.excluded).sum() < 7:
+            break
+        dates = matrix.dates[cut : cut + horizon_days]
+        fc = _model(name).fit(train).predict(dates)
+        truth = matrix.values[cut : cut + horizon_days]
+        keep = np.isfinite(truth) & ~matrix.excluded[cut : cut + horizon_days, None]
+        day_index = np.broadcast_to(np.arange(1, len(dates) + 1)[:, None], truth.shape)
+        actual.append(truth[keep])
+        predicted.append(fc[keep])
+        horizon.append(day_index[keep].astype(np.int64))
+        origins.append(np.full(int(keep.sum()), matrix.dates[cut], dtype="datetime64[D]"))
+    if not actual:
+        empty = np.array([], dtype=np.float64)
+        return empty, empty, np.array([], np.int64), np.array([], "datetime64[D]")
+    return (
+        np.concatenate(actual),
+        np.concatenate(predicted),
+        np.concatenate(horizon),
+        np.concatenate(origins),
+    )
+
+
+def _wape(actual: FloatArray, predicted: FloatArray) -> float:
+    total = float(np.sum(actual))
+    return float(np.sum(np.abs(actual - predicted)) / total) if total > 0 else math.inf
+
+
+def _holiday_factor(matrix: DayMatrix, holidays: npt.NDArray[np.datetime64]) -> float | None:
+    """Median ratio of a past holiday's volume to the median of the same weekday around it."""
+    totals = np.nansum(matrix.values, axis=1)
+    has_data: npt.NDArray[np.bool_] = np.asarray(np.isfinite(matrix.values).any(axis=1))
+    ratios = []
+    for day in holidays:
+        index = int((day - matrix.dates[0]).astype(np.int64))
+        if not (0 <= index < len(totals)) or not has_data[index]:
+            continue
+        around = [index + 7 * k for k in (-3, -2, -1, 1, 2, 3)]
+        around = [
+            i
+            for i in around
+            if 0 <= i < len(totals) and has_data[i] and not np.isin(matrix.dates[i], holidays)
+        ]
+        if len(around) < 2:
+            continue
+        reference = float(np.median(totals[around]))
+        if reference > 0:
+            ratios.append(totals[index] / reference)
+    return float(np.median(ratios)) if len(ratios) >= 2 else None
+
+
+def _aht_forecast(matrix: DayMatrix, dates: npt.NDArray[np.datetime64]) -> FloatArray | None:
+    """Volume-weighted AHT per weekday and slot over the recent non-excluded weeks."""
+    if matrix.aht is None:
+        return None
+    volume = np.where(np.isfinite(matrix.values), matrix.values, 0.0)
+    aht = matrix.aht
+    usable = ~matrix.excluded
+    recent = np.zeros_like(usable)
+    recent[-_AHT_WEEKS * 7 :] = True
+    weights = np.where(np.isfinite(aht) & (usable & recent)[:, None], volume, 0.0)
+    work = np.where(weights > 0, aht * weights, 0.0)
+    n_slots = matrix.n_slots
+    by_weekday = np.full((7, n_slots), np.nan)
+    for weekday in range(7):
+        rows = matrix.weekday == weekday
+        w = weights[rows].sum(axis=0)
+        with np.errstate(invalid="ignore", divide="ignore"):
+            by_weekday[weekday] = np.where(w > 0, work[rows].sum(axis=0) / w, np.nan)
+    # Fallbacks: the slot's mean over all weekdays, then the series' mean.
+    w_all = weights.sum(axis=0)
+    with np.errstate(invalid="ignore", divide="ignore"):
+        by_slot = np.where(w_all > 0, work.sum(axis=0) / w_all, np.nan)
+    overall_w = np.where(np.isfinite(aht), volume, 0.0)
+    total = overall_w.sum()
+    overall = float(np.where(overall_w > 0, aht * overall_w, 0).sum() / total) if total else np.nan
+    by_weekday = np.where(np.isfinite(by_weekday), by_weekday, by_slot[None, :])
+    by_weekday = np.where(np.isfinite(by_weekday), by_weekday, overall)
+    day_of_week = np.asarray((dates.astype(np.int64) + 3) % 7)
+    result: FloatArray = by_weekday[day_of_week]
+    return result
+
+
+@dataclass
+class _SeriesResult:
+    frame: pd.DataFrame
+    choice: dict[str, Any]
+
+
+def _forecast_series(
+    rows: pd.DataFrame,
+    key: SeriesKey,
+    keys: Sequence[str],
+    *,
+    freq: BaseOffset,
+    tz: Any,
+    window: _Window,
+    model: str,
+    levels: Sequence[int],
+    holiday_dates: npt.NDArray[np.datetime64],
+    events: pd.DataFrame | None,
+    opening_hours: Any,
+) -> _SeriesResult:
+    from cccplan.forecast.intervals import (  # noqa: PLC0415
+        estimate_dispersion,
+        history_dispersion,
+        negative_binomial_interval,
+    )
+
+    series_events = _events_for(events, key, keys, tz)
+    hours = _hours_for(key, keys, opening_hours)
+    excluded = np.concatenate([holiday_dates, _event_days(series_events)])
+    if hours is not None and hours.closed_dates:
+        excluded = np.concatenate([excluded, np.array(hours.closed_dates, dtype="datetime64[D]")])
+    matrix = to_day_matrix(rows, freq=freq, excluded_dates=excluded)
+    n_future = int((window.last_day - matrix.dates[-1]).astype(np.int64))
+    if n_future <= 0:
+        raise InputError(f"forecast: series {key} has history beyond the forecast window")
+    dates = matrix.dates[-1] + np.arange(1, n_future + 1).astype("timedelta64[D]")
+
+    # Choose and calibrate by rolling-origin backtests on the history.
+    horizon_days = int(min(n_future, 14))
+    usable_days = int((~matrix.excluded).sum())
+    windows = _AUTO_WINDOWS if usable_days >= 28 + horizon_days else 0
+    choice: dict[str, Any] = {}
+    candidates = _AUTO_CANDIDATES if model == "auto" else (model,)
+    scores: dict[str, float] = {}
+    residuals: dict[str, tuple[FloatArray, FloatArray, npt.NDArray[np.int64]]] = {}
+    if windows:
+        for name in candidates:
+            actual, predicted, horizon, _ = _backtest_matrix(
+                matrix, name, windows=windows, horizon_days=horizon_days, step_days=7
+            )
+            residuals[name] = (actual, predicted, horizon)
+            scores[name] = _wape(actual, predicted) if actual.size else math.inf
+    if model == "auto":
+        if scores and min(scores.values()) < math.inf:
+            chosen = min(candidates, key=lambda n: (scores[n], candidates.index(n)))
+            reason = "lowest backtest WAPE"
+        else:
+            chosen = "weekday_average"
+            reason = "history too short to backtest: the weekday-average fallback"
+        choice = {"model": chosen, "reason": reason, "wape": scores}
+    else:
+        chosen = model
+        choice = {"model": chosen, "reason": "given", "wape": scores}
+
+    fitted = _model(chosen).fit(matrix)
+    matrix_fc = fitted.predict(dates)
+    factor = _holiday_factor(matrix, holiday_dates)
+    future_holidays = np.isin(dates, holiday_dates)
+    if future_holidays.any():
+        matrix_fc = matrix_fc.copy()
+        matrix_fc[future_holidays] *= 1.0 if factor is None else factor
+    grid, row, slot = future_grid(dates, freq=freq, tz=str(tz))
+    volume = to_frame_values(matrix_fc, row, slot)
+    aht_matrix = _aht_forecast(matrix, dates)
+    in_window = np.asarray((grid >= window.start) & (grid < window.end))
+
+    # Opening hours: given, or inferred from the history.
+    if hours is None:
+        inferred = infer_opening_hours(rows, freq=freq)
+        hours = next(iter(inferred.values()))
+    open_mask = is_open(hours, grid, freq=freq)
+    keep = in_window & open_mask
+    grid, row, slot, volume = grid[keep], row[keep], slot[keep], volume[keep]
+
+    # Events: multiply the intervals they cover.
+    multiplier = np.ones(len(grid))
+    label = np.full(len(grid), None, dtype=object)
+    for event in series_events.itertuples(index=False):
+        inside = np.asarray((grid >= event.start) & (grid < event.end))
+        multiplier[inside] *= event.multiplier
+        label[inside] = event.description
+    volume = volume * multiplier
+
+    out = pd.DataFrame({TIME: grid, VOLUME: volume})
+    for name, value in zip(keys, key, strict=True):
+        out.insert(list(keys).index(name), name, value)
+    actual, predicted, horizon = residuals.get(
+        chosen, (np.array([]), np.array([]), np.array([], np.int64))
+    )
+    # Without backtest residuals: the day-to-day dispersion of the recent weeks.
+    tail = slice(max(0, matrix.values.shape[0] - 8 * 7), None)
+    fallback = history_dispersion(
+        matrix.values[tail], matrix.weekday[tail], excluded=matrix.excluded[tail]
+    )
+    dispersion = estimate_dispersion(
+        actual, predicted, horizon if horizon.size else None, fallback=fallback
+    )
+    day_of_horizon = (row + int((dates[0] - matrix.dates[-1]).astype(np.int64))).astype(np.int64)
+    for level in levels:
+        lo, hi = negative_binomial_interval(
+            volume, _dispersion_for(dispersion, day_of_horizon), level
+        )
+        out[f"volume_lo_{level}"] = lo
+        out[f"volume_hi_{level}"] = hi
+    if aht_matrix is not None:
+        out[AHT] = aht_matrix[row, slot]
+    out["model"] = chosen if model != "auto" else f"auto:{chosen}"
+    out["event"] = pd.Series(label, dtype="object").astype("str").where(label != None)  # noqa: E711
+    out["event_multiplier"] = multiplier
+    return _SeriesResult(frame=out, choice=choice)
+
+
+def _dispersion_for(dispersion: Any, horizon_day: npt.NDArray[np.int64]) -> FloatArray:
+    """Per-interval dispersion from a per-horizon-day mapping (last day carried on)."""
+    if isinstance(dispersion, Mapping):
+        if not dispersion:
+            return np.zeros(horizon_day.shape)
+        days = np.array(sorted(dispersion))
+        values = np.array([dispersion[d] for d in days], dtype=np.float64)
+        index = np.clip(np.searchsorted(days, horizon_day), 0, len(days) - 1)
+        return values[index]
+    return np.broadcast_to(np.asarray(dispersion, dtype=np.float64), horizon_day.shape).copy()
+
+
+# ---------------------------------------------------------------------------
+# Public functions
+# ---------------------------------------------------------------------------
+
+
+def _groups(frame: pd.DataFrame) -> tuple[list[str], list[tuple[SeriesKey, pd.DataFrame]]]:
+    keys = [c for c in KEY_COLUMNS if c in frame.columns]
+    if not keys:
+        return keys, [((), frame)]
+    groups = [
+        (tuple(str(v) for v in (k if isinstance(k, tuple) else (k,))), g)
+        for k, g in frame.groupby(keys, sort=True)
+    ]
+    return keys, groups
+
+
+def _progress(items: list[Any], enabled: bool | None, what: str) -> Iterable[Any]:
+    if enabled is None:
+        enabled = len(items) >= 8 and sys.stderr.isatty()
+    if not enabled:
+        return items
+    from tqdm.auto import tqdm  # noqa: PLC0415 - only for long runs
+
+    bar: Iterable[Any] = tqdm(items, desc=what, unit="series")
+    return bar
+
+
+def forecast(
+    history: pd.DataFrame,
+    horizon: int | str | BaseOffset,
+    *,
+    model: str = "auto",
+    level: Sequence[int] = (80, 95),
+    events: pd.DataFrame | None = None,
+    opening_hours: OpeningHours | Mapping[Any, Any] | None = None,
+    holidays: str | Iterable[Any] | None = None,
+    progress: bool | None = None,
+) -> pd.DataFrame:
+    """Forecast interval volumes (and AHT) for every series of a history.
+
+    Parameters
+    ----------
+    history : pandas.DataFrame
+        Canonical interval frame (see :func:`cccplan.read_volumes`): keys
+        ``queue``/``channel``, ``interval_start``, ``volume`` and optionally
+        ``aht`` (seconds). Closed intervals may simply be absent.
+    horizon : int or str or pandas offset
+        How far ahead: a number of intervals, or an offset such as ``"7D"`` or
+        ``"6W"``. The forecast starts at the local midnight after the
+        history's last day.
+    model : str, default "auto"
+        ``"auto"`` (chosen per series by backtest), or one of
+        :data:`MODELS`: ``"seasonal_naive"``, ``"weekday_average"``,
+        ``"topdown"``, ``"svd"``, ``"statespace"``, ``"ensemble"``.
+    level : sequence of int, default (80, 95)
+        Prediction-interval levels in percent; each adds ``volume_lo_<L>`` and
+        ``volume_hi_<L>``.
+    events : pandas.DataFrame, optional
+        The client's events (ISO 18295-2, 6.5): ``start``, ``end``, and
+        ``uplift`` (0.4 = +40%) or ``multiplier``; optional ``queue``,
+        ``channel`` (missing = all) and ``description``. Event days are left
+        out of training and the uplift is applied to the intervals they cover.
+    opening_hours : OpeningHours or mapping, optional
+        Hours per series (keyed by ``(queue, channel)``, queue or channel) or
+        one for all. Closed intervals and closed dates are absent from the
+        forecast. Default: the weekly hours inferred from the history.
+    holidays : str or iterable of dates, optional
+        Public holidays: a country code (``"DE"``, ``"DE-BE"``, via the
+        ``holidays`` package) or dates. They are left out of training, and
+        future holidays get the series' holiday factor (see Notes).
+    progress : bool, optional
+        Show a progress bar over series (default: with 8 or more series on a
+        terminal).
+
+    Returns
+    -------
+    pandas.DataFrame
+        One row per series and open interval of the horizon: keys,
+        ``interval_start``, ``volume``, ``volume_lo_<L>``, ``volume_hi_<L>``,
+        ``aht`` (when the history has it), ``model`` (``"auto:<chosen>"``
+        under auto), ``event`` and ``event_multiplier``. ``attrs["freq"]`` is
+        the history's; ``attrs["model_choice"]`` maps each series to the
+        chosen model, the reason and the backtest WAPE of every candidate.
+
+    Raises
+    ------
+    InputError
+        For an invalid history (see :func:`cccplan.validate_frame`), an
+        unknown model, a non-positive or unreadable horizon, malformed events
+        or opening hours.
+
+    Notes
+    -----
+    See the module docstring for the steps. Volumes are never negative or
+    NaN. The holiday factor is the median, over past holidays with data, of
+    the holiday's volume over the median of the same weekday in the three
+    weeks around it; it needs two such holidays.
+
+    Examples
+    --------
+    >>> import cccplan
+    >>> centre = cccplan.load_example(days=120)
+    >>> fc = cccplan.forecast(centre.history, "7D", model="weekday_average",
+    ...                       opening_hours=centre.hours)
+    >>> sorted(fc.columns)[:4]
+    ['aht', 'channel', 'event', 'event_multiplier']
+    >>> bool((fc["volume"] >= 0).all())
+    True
+    """
+    _check_model(model)
+    levels = _check_levels(level)
+    frame = validate_frame(history, argument="history")
+    freq = infer_freq(frame, argument="history")
+    from cccplan.forecast._matrix import slot_minutes_of  # noqa: PLC0415
+
+    slot_minutes = slot_minutes_of(freq)
+    tz = frame[TIME].dt.tz
+    last_local = frame[TIME].max().tz_localize(None).normalize()
+    start_local = last_local + pd.Timedelta(days=1)
+    start = start_local.tz_localize(tz, ambiguous=False, nonexistent="shift_forward")
+    window = _window(horizon, start=start, freq=freq, slot_minutes=slot_minutes)
+    years = range(frame[TIME].min().year, window.end.year + 1)
+    holiday_dates = _holiday_dates(holidays, years)
+    keys, groups = _groups(frame)
+    results = []
+    choices: dict[SeriesKey, dict[str, Any]] = {}
+    for key, rows in _progress(groups, progress, "forecast"):
+        result = _forecast_series(
+            rows,
+            key,
+            keys,
+            freq=freq,
+            tz=tz,
+            window=window,
+            model=model,
+            levels=levels,
+            holiday_dates=holiday_dates,
+            events=events,
+            opening_hours=opening_hours,
+        )
+        results.append(result.frame)
+        choices[key] = result.choice
+    out = pd.concat(results, ignore_index=True) if results else pd.DataFrame()
+    out = out.sort_values([*keys, TIME], kind="stable").reset_index(drop=True)
+    out.attrs["freq"] = freq.freqstr
+    out.attrs["model_choice"] = choices
+    return out
+
+
+def _check_levels(level: Sequence[int] | int) -> tuple[int, ...]:
+    levels = (level,) if isinstance(level, (int, np.integer)) else tuple(level)
+    for value in levels:
+        if not isinstance(value, (int, np.integer)) or not 0 < int(value) < 100:
+            raise InputError(
+                f"forecast: `level` must be whole percentages between 0 and 100 (e.g. (80, 95)); "
+                f"got {level!r}"
+            )
+    return tuple(int(v) for v in levels)
+
+
+def backtest(
+    history: pd.DataFrame,
+    horizon: int | str | BaseOffset,
+    *,
+    windows: int = 4,
+    step: str | int = "7D",
+    models: Sequence[str] = ("seasonal_naive", "weekday_average", "topdown"),
+    holidays: str | Iterable[Any] | None = None,
+    events: pd.DataFrame | None = None,
+) -> pd.DataFrame:
+    """Rolling-origin evaluation of forecasting models on a history.
+
+    For each series and each of ``windows`` origins (the latest origin leaves
+    ``horizon`` of history to compare with; earlier ones step back by
+    ``step``), every model is fitted on the days before the origin and
+    forecasts ``horizon`` whole days; the forecasts are compared with the
+    intervals present in the history (absent intervals are closed, not
+    errors).
+
+    Parameters
+    ----------
+    history : pandas.DataFrame
+        Canonical interval frame.
+    horizon : int or str
+        Days ahead per origin: an offset such as ``"7D"`` or a number of days.
+    windows : int, default 4
+        Number of origins.
+    step : str or int, default "7D"
+        Distance between origins (offset or days).
+    models : sequence of str
+        Model names (see :data:`MODELS`).
+    holidays, events
+        As in :func:`forecast`: those days are not learnt from and not scored.
+
+    Returns
+    -------
+    pandas.DataFrame
+        Keys, ``interval_start``, ``cutoff`` (the origin: local midnight),
+        ``model``, ``volume`` (the forecast) and ``actual``, for every
+        evaluated interval; input for :func:`cccplan.accuracy`.
+    """
+    for name in models:
+        _check_model(name, "models")
+        if name == "auto":
+            raise InputError("backtest: `models` lists models to compare; 'auto' is not one")
+    if int(windows) < 1:
+        raise InputError(f"backtest: `windows` must be at least 1; got {windows!r}")
+    frame = validate_frame(history, argument="history")
+    freq = infer_freq(frame, argument="history")
+    horizon_days = _days(horizon, "horizon")
+    step_days = _days(step, "step")
+    tz = frame[TIME].dt.tz
+    years = range(frame[TIME].min().year, frame[TIME].max().year + 1)
+    holiday_dates = _holiday_dates(holidays, years)
+    keys, groups = _groups(frame)
+    parts = []
+    for key, rows in groups:
+        series_events = _events_for(events, key, keys, tz)
+        excluded = np.concatenate([holiday_dates, _event_days(series_events)])
+        matrix = to_day_matrix(rows, freq=freq, excluded_dates=excluded)
+        for name in models:
+            for w in range(int(windows)):
+                cut = matrix.values.shape[0] - horizon_days - w * step_days
+                if cut < 7:
+                    break
+                dates = matrix.dates[cut : cut + horizon_days]
+                predicted = _model(name).fit(matrix.head(cut)).predict(dates)
+                grid, row, slot = future_grid(dates, freq=freq, tz=str(tz))
+                volume = to_frame_values(predicted, row, slot)
+                cutoff = pd.Timestamp(dates[0]).tz_localize(
+                    tz, ambiguous=False, nonexistent="shift_forward"
+                )
+                forecast_part = pd.DataFrame({TIME: grid, VOLUME: volume})
+                truth = rows[[TIME, VOLUME]].rename(columns={VOLUME: "actual"})
+                merged = forecast_part.merge(truth, on=TIME, how="inner")
+                merged = merged[
+                    ~np.isin(
+                        merged[TIME]
+                        .dt.tz_localize(None)
+                        .dt.normalize()
+                        .values.astype("datetime64[D]"),
+                        matrix.dates[matrix.excluded],
+                    )
+                ]
+                merged.insert(1, "cutoff", cutoff)
+                merged.insert(2, "model", name)
+                for name_key, value in zip(keys, key, strict=True):
+                    merged.insert(keys.index(name_key), name_key, value)
+                parts.append(merged)
+    if not parts:
+        raise InputError(
+            "backtest: the history is too short for one window: it needs at least 7 days "
+            f"before the horizon of {horizon_days} days"
+        )
+    out = pd.concat(parts, ignore_index=True)
+    out = out.sort_values([*keys, "model", "cutoff", TIME], kind="stable").reset_index(drop=True)
+    out.attrs["freq"] = freq.freqstr
+    return out
+
+
+def _days(value: int | str | BaseOffset, argument: str) -> int:
+    if isinstance(value, (int, np.integer)) and not isinstance(value, bool):
+        days = int(value)
+    else:
+        try:
+            days = math.ceil(pd.Timedelta(to_offset(value)) / pd.Timedelta(days=1))
+        except (TypeError, ValueError) as exc:
+            raise InputError(
+                f"backtest: `{argument}` must be a number of days or an offset such as '7D'; "
+                f"got {value!r}"
+            ) from exc
+    if days < 1:
+        raise InputError(f"backtest: `{argument}` must be at least one day; got {value!r}")
+    return days
