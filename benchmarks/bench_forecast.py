@@ -24,7 +24,8 @@ Methods, side by side (see benchmarks/README.md, "Forecast accuracy"):
   (48 and 336 intervals at 30 minutes). statsforecast is not installable next to
   cccplan (it pins pandas < 3), so when this interpreter lacks it the part runs
   in a subprocess with the interpreter of ``--sf-python`` (default
-  ``$CCCPLAN_SF_PYTHON`` or ``/tmp/venv-sf/bin/python``), exchanging arrays
+  ``$CCCPLAN_SF_PYTHON``: a virtual environment with statsforecast and cccplan
+  installed ``--no-deps``), exchanging arrays
   through a temporary ``.npz`` file;
 * cccplan's models through :func:`cccplan_methods`, once ``cccplan.forecast``
   exists (until then the run says "cccplan.forecast not available yet").
@@ -60,7 +61,7 @@ sys.path.insert(0, str(Path(__file__).resolve().parent))
 import _bank_data as bank
 
 RESULTS_DIR = Path(__file__).resolve().parent / "_results"
-SF_PYTHON_DEFAULT = os.environ.get("CCCPLAN_SF_PYTHON", "/tmp/venv-sf/bin/python")
+SF_PYTHON_DEFAULT = os.environ.get("CCCPLAN_SF_PYTHON", "")
 STEP_DAYS = 7
 WEEKDAY_AVERAGE_WEEKS = 4
 CCCPLAN_MODELS = (
@@ -387,7 +388,7 @@ def main() -> None:
         "--sf-python",
         default=SF_PYTHON_DEFAULT,
         help="interpreter with statsforecast, used when this one lacks it "
-        "(default $CCCPLAN_SF_PYTHON or /tmp/venv-sf/bin/python)",
+        "(default $CCCPLAN_SF_PYTHON)",
     )
     parser.add_argument(
         "--sf-subprocess",

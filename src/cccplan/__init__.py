@@ -16,6 +16,7 @@ from cccplan.exceptions import (
     CccplanWarning,
     DataRepairWarning,
     DomainWarning,
+    FallbackWarning,
     InputError,
 )
 from cccplan.forecast.accuracy import accuracy
@@ -36,6 +37,7 @@ __all__ = [
     "CccplanWarning",
     "DataRepairWarning",
     "DomainWarning",
+    "FallbackWarning",
     "InputError",
     "OpeningHours",
     "__version__",

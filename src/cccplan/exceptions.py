@@ -19,6 +19,7 @@ __all__ = [
     "CccplanWarning",
     "DataRepairWarning",
     "DomainWarning",
+    "FallbackWarning",
     "InputError",
 ]
 
@@ -57,4 +58,12 @@ class CalibrationWarning(CccplanWarning):
     Poisson intervals are the narrowest possible for counts (they assume the
     arrival rate is known exactly), so real coverage will be below the nominal
     level. The message says what was missing.
+    """
+
+
+class FallbackWarning(CccplanWarning):
+    """cccplan could not use the method asked for and used a simpler one.
+
+    For example ``forecast(model="auto")`` on a history too short to compare
+    models by backtest. The message says what was used instead and why.
     """

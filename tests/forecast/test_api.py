@@ -6,11 +6,14 @@ answers are known.
 
 from __future__ import annotations
 
+import warnings
+
 import numpy as np
 import pandas as pd
 import pytest
 
 import cccplan
+from cccplan.forecast.api import MODELS
 from cccplan.frames import OpeningHours
 
 TZ = "Europe/Berlin"
@@ -194,8 +197,10 @@ def test_auto_says_what_it_chose_and_why(centre):
 
 def test_short_history_falls_back_with_a_forecast():
     history = _synthetic(days=10).drop(columns="mu")
-    # Too short to backtest: intervals calibrated on the day-to-day dispersion.
-    fc = cccplan.forecast(history, "3D", model="auto")
+    # Too short to backtest: the weekday-average fallback, said in a warning;
+    # intervals calibrated on the day-to-day dispersion.
+    with pytest.warns(cccplan.FallbackWarning, match="too short to compare models"):
+        fc = cccplan.forecast(history, "3D", model="auto")
     assert len(fc) > 0
     assert (fc["volume"] >= 0).all()
     assert fc.attrs["model_choice"][("sales", "voice")]["model"] == "weekday_average"
@@ -232,3 +237,40 @@ def test_backtest_and_accuracy(centre):
         (rows["volume"] - rows["actual"]).abs().sum() / rows["actual"].sum()
     )
     assert wape["weekday_average"] < wape["seasonal_naive"]
+
+
+@pytest.mark.parametrize(
+    ("days", "volume"),
+    [(1, "poisson"), (3, "zeros"), (21, "constant"), (40, "poisson")],
+)
+def test_degenerate_histories_still_forecast(days, volume):
+    history = _synthetic(days=max(days, 1)).drop(columns="mu")
+    history = history[
+        history["interval_start"]
+        < history["interval_start"].min().normalize() + pd.Timedelta(days=days)
+    ]
+    if volume == "zeros":
+        history = history.assign(volume=0.0)
+    elif volume == "constant":
+        history = history.assign(volume=7.0)
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore", cccplan.CccplanWarning)
+        for model in ("auto", *MODELS):
+            fc = cccplan.forecast(history, "2D", model=model)
+            assert np.isfinite(fc["volume"]).all()
+            assert (fc["volume"] >= 0).all()
+            if volume == "zeros":
+                assert (fc["volume"] == 0).all()
+            if volume == "constant" and model != "seasonal_naive":
+                np.testing.assert_allclose(fc["volume"], 7.0, rtol=0.05)
+
+
+def test_many_series_in_worker_processes_match_serial(centre):
+    history = centre.history
+    # Split the four series into eight by the week parity of nothing: duplicate with new names.
+    other = history.assign(queue=history["queue"] + "_copy")
+    both = pd.concat([history, other], ignore_index=True)
+    serial = cccplan.forecast(both, "2D", model="weekday_average", n_jobs=1)
+    parallel = cccplan.forecast(both, "2D", model="weekday_average", n_jobs=2)
+    pd.testing.assert_frame_equal(serial, parallel)
+    assert serial["queue"].nunique() == 6

@@ -8,9 +8,11 @@ days, and the result is put back on the timezone-aware interval grid:
 1. Days not to learn from are excluded: days without data (outages), public
    holidays (``holidays=``, or the closed dates of ``opening_hours``) and the
    client's events (``events=``).
-2. The model forecasts the days after the history (``model="auto"`` chooses
-   per series by a rolling-origin backtest on the history itself and records
-   the choice and the errors in ``frame.attrs["model_choice"]``).
+2. The model forecasts the days after the history. ``model="auto"`` chooses
+   per series by a rolling-origin backtest on the history itself, among the
+   models and the inverse-error combination of the best three (Bates and
+   Granger 1969), and records the choice, the weights and every candidate's
+   backtest WAPE in ``frame.attrs["model_choice"]``.
 3. Future holidays get the series' own holiday factor (the median ratio of a
    past holiday's volume to the same weekday's median around it), when the
    history holds at least two such days; otherwise they are forecast as normal
@@ -26,13 +28,25 @@ days, and the result is put back on the timezone-aware interval grid:
    residuals on the history (:mod:`cccplan.forecast.intervals`).
 7. AHT is forecast per weekday and slot as the volume-weighted mean of the
    recent non-excluded weeks (handle times are far more stable than volumes).
+
+References
+----------
+.. [1] J. M. Bates and C. W. J. Granger, "The combination of forecasts",
+   *Operational Research Quarterly* 20(4), 451-468, 1969.
+.. [2] L. Tashman, "Out-of-sample tests of forecasting accuracy: an analysis
+   and review", *International Journal of Forecasting* 16, 437-450, 2000.
 """
 
 from __future__ import annotations
 
+import functools
 import math
+import multiprocessing
+import os
 import sys
+import warnings
 from collections.abc import Callable, Iterable, Mapping, Sequence
+from concurrent.futures import ProcessPoolExecutor
 from dataclasses import dataclass
 from typing import Any
 
@@ -42,7 +56,7 @@ import pandas as pd
 from pandas.tseries.frequencies import to_offset
 from pandas.tseries.offsets import BaseOffset
 
-from cccplan.exceptions import InputError
+from cccplan.exceptions import CccplanWarning, FallbackWarning, InputError
 from cccplan.forecast._matrix import (
     DayMatrix,
     future_grid,
@@ -72,6 +86,7 @@ _AUTO_CANDIDATES: tuple[str, ...] = ("weekday_average", "topdown", "svd", "state
 _AHT_WEEKS = 8
 _AUTO_WINDOWS = 4
 _CALIBRATION_WINDOWS = 4
+_PARALLEL_FROM = 8
 
 
 def _model(name: str) -> Any:
@@ -294,6 +309,31 @@ def _backtest_matrix(
     )
 
 
+_COMBINATION = "combination"
+_COMBINE_TOP = 3
+
+
+def _first_member(weights: Mapping[str, float]) -> str:
+    """The first member of a combination (whose backtest cells all members share)."""
+    return next(iter(weights))
+
+
+def _combination_weights(scores: Mapping[str, float]) -> dict[str, float]:
+    """Inverse squared-WAPE weights of the best members (median ensemble left out).
+
+    Weights proportional to 1 / WAPE^2 approximate inverse-MSE weighting
+    (Bates and Granger 1969) without estimating covariances, which a handful
+    of backtest windows cannot do reliably.
+    """
+    ranked = sorted(
+        (n for n in scores if n not in ("ensemble", _COMBINATION) and math.isfinite(scores[n])),
+        key=lambda n: scores[n],
+    )[:_COMBINE_TOP]
+    raw = {n: 1.0 / max(scores[n], 1e-9) ** 2 for n in ranked}
+    total = sum(raw.values())
+    return {n: w / total for n, w in raw.items()}
+
+
 def _wape(actual: FloatArray, predicted: FloatArray) -> float:
     total = float(np.sum(actual))
     return float(np.sum(np.abs(actual - predicted)) / total) if total > 0 else math.inf
@@ -406,20 +446,41 @@ def _forecast_series(
             )
             residuals[name] = (actual, predicted, horizon)
             scores[name] = _wape(actual, predicted) if actual.size else math.inf
+    weights: dict[str, float] = {}
+    if model == "auto" and scores and min(scores.values()) < math.inf:
+        # The inverse-error combination of the best members is a candidate too,
+        # scored on the same backtest cells without refitting anything.
+        weights = _combination_weights(scores)
+        if len(weights) > 1:
+            actual = residuals[next(iter(weights))][0]
+            combined = sum(w * residuals[name][1] for name, w in weights.items())
+            horizon_days_of = residuals[_first_member(weights)][2]
+            residuals[_COMBINATION] = (actual, np.asarray(combined), horizon_days_of)
+            scores[_COMBINATION] = _wape(actual, np.asarray(combined))
+            candidates = (*candidates, _COMBINATION)
     if model == "auto":
         if scores and min(scores.values()) < math.inf:
             chosen = min(candidates, key=lambda n: (scores[n], candidates.index(n)))
             reason = "lowest backtest WAPE"
+            if chosen == _COMBINATION:
+                reason += f" (weights {', '.join(f'{n} {w:.2f}' for n, w in weights.items())})"
         else:
             chosen = "weekday_average"
-            reason = "history too short to backtest: the weekday-average fallback"
+            reason = (
+                f"history too short to compare models by backtest ({usable_days} usable days; "
+                f"{28 + horizon_days} needed): the weekday-average fallback"
+            )
+            warnings.warn(f"forecast: series {key}: {reason}", FallbackWarning, stacklevel=2)
         choice = {"model": chosen, "reason": reason, "wape": scores}
     else:
         chosen = model
         choice = {"model": chosen, "reason": "given", "wape": scores}
 
-    fitted = _model(chosen).fit(matrix)
-    matrix_fc = fitted.predict(dates)
+    if chosen == _COMBINATION:
+        matrix_fc = sum(w * _model(name).fit(matrix).predict(dates) for name, w in weights.items())
+        matrix_fc = np.asarray(matrix_fc, dtype=np.float64)
+    else:
+        matrix_fc = _model(chosen).fit(matrix).predict(dates)
     factor = _holiday_factor(matrix, holiday_dates)
     future_holidays = np.isin(dates, holiday_dates)
     if future_holidays.any():
@@ -476,6 +537,43 @@ def _forecast_series(
     return _SeriesResult(frame=out, choice=choice)
 
 
+def _forecast_series_recorded(
+    item: tuple[SeriesKey, pd.DataFrame], **kwargs: Any
+) -> tuple[SeriesKey, _SeriesResult, list[tuple[str, type[Warning]]]]:
+    """Forecast one series and return the warnings it raised (to re-issue in the caller)."""
+    key, rows = item
+    with warnings.catch_warnings(record=True) as caught:
+        warnings.simplefilter("always", CccplanWarning)
+        result = _forecast_series(rows, key, **kwargs)
+    relayed: list[tuple[str, type[Warning]]] = [
+        (str(w.message), w.category) for w in caught if issubclass(w.category, CccplanWarning)
+    ]
+    return key, result, relayed
+
+
+def _run(
+    work: Callable[[tuple[SeriesKey, pd.DataFrame]], Any],
+    groups: list[tuple[SeriesKey, pd.DataFrame]],
+    *,
+    n_jobs: int | None,
+    progress: bool | None,
+) -> Iterable[Any]:
+    """Map ``work`` over the series, in worker processes when there are many."""
+    cores = os.cpu_count() or 1
+    if n_jobs is None:
+        n_jobs = cores if len(groups) >= _PARALLEL_FROM else 1
+    if int(n_jobs) < 1:
+        raise InputError(f"forecast: `n_jobs` must be at least 1; got {n_jobs!r}")
+    n_jobs = min(int(n_jobs), len(groups))
+    if n_jobs <= 1:
+        yield from (work(item) for item in _progress(groups, progress, "forecast"))
+        return
+    # "spawn": safe whatever threads the caller runs (fork after threads can deadlock).
+    context = multiprocessing.get_context("spawn")
+    with ProcessPoolExecutor(max_workers=n_jobs, mp_context=context) as pool:
+        yield from _progress_iter(pool.map(work, groups), len(groups), progress, "forecast")
+
+
 def _dispersion_for(dispersion: Any, horizon_day: npt.NDArray[np.int64]) -> FloatArray:
     """Per-interval dispersion from a per-horizon-day mapping (last day carried on)."""
     if isinstance(dispersion, Mapping):
@@ -504,6 +602,19 @@ def _groups(frame: pd.DataFrame) -> tuple[list[str], list[tuple[SeriesKey, pd.Da
     return keys, groups
 
 
+def _progress_iter(
+    items: Iterable[Any], total: int, enabled: bool | None, what: str
+) -> Iterable[Any]:
+    if enabled is None:
+        enabled = total >= _PARALLEL_FROM and sys.stderr.isatty()
+    if not enabled:
+        return items
+    from tqdm.auto import tqdm  # noqa: PLC0415 - only for long runs
+
+    bar: Iterable[Any] = tqdm(items, total=total, desc=what, unit="series")
+    return bar
+
+
 def _progress(items: list[Any], enabled: bool | None, what: str) -> Iterable[Any]:
     if enabled is None:
         enabled = len(items) >= 8 and sys.stderr.isatty()
@@ -525,6 +636,7 @@ def forecast(
     opening_hours: OpeningHours | Mapping[Any, Any] | None = None,
     holidays: str | Iterable[Any] | None = None,
     progress: bool | None = None,
+    n_jobs: int | None = None,
 ) -> pd.DataFrame:
     """Forecast interval volumes (and AHT) for every series of a history.
 
@@ -561,6 +673,10 @@ def forecast(
     progress : bool, optional
         Show a progress bar over series (default: with 8 or more series on a
         terminal).
+    n_jobs : int, optional
+        Worker processes for the series (each series is a pure function of
+        its rows, so they run independently). Default: all cores when there
+        are 8 or more series, else 1.
 
     Returns
     -------
@@ -612,22 +728,24 @@ def forecast(
     years = range(frame[TIME].min().year, window.end.year + 1)
     holiday_dates = _holiday_dates(holidays, years)
     keys, groups = _groups(frame)
+    work = functools.partial(
+        _forecast_series_recorded,
+        keys=keys,
+        freq=freq,
+        tz=tz,
+        window=window,
+        model=model,
+        levels=levels,
+        holiday_dates=holiday_dates,
+        events=events,
+        opening_hours=opening_hours,
+    )
     results = []
     choices: dict[SeriesKey, dict[str, Any]] = {}
-    for key, rows in _progress(groups, progress, "forecast"):
-        result = _forecast_series(
-            rows,
-            key,
-            keys,
-            freq=freq,
-            tz=tz,
-            window=window,
-            model=model,
-            levels=levels,
-            holiday_dates=holiday_dates,
-            events=events,
-            opening_hours=opening_hours,
-        )
+    for key, result, caught in _run(work, groups, n_jobs=n_jobs, progress=progress):
+        # Warnings raised in worker processes are re-issued here, in the caller's process.
+        for message, category in caught:
+            warnings.warn(message, category, stacklevel=2)
         results.append(result.frame)
         choices[key] = result.choice
     out = pd.concat(results, ignore_index=True) if results else pd.DataFrame()
