@@ -76,6 +76,16 @@ def test_readme_interval_data_example_runs(tmp_path, monkeypatch):
     assert namespace["marked"]["open"].all()  # type: ignore[index]
 
 
+def test_readme_forecasting_example_runs(capsys):
+    code = _fenced_block_after("## Forecasting")
+    namespace: dict[str, object] = {}
+    exec(compile(code, "README.md forecasting", "exec"), namespace)
+    out = capsys.readouterr().out
+    assert "lowest backtest WAPE" in out
+    assert "weekday_average" in out
+    assert namespace["fig"].axes  # type: ignore[attr-defined]
+
+
 @pytest.mark.parametrize("script", ["staff_a_day.py"])
 def test_examples_run(script, capsys):
     path = README.parent / "examples" / script
