@@ -370,6 +370,13 @@ def main() -> None:
     parser.add_argument("--horizon-days", type=int, default=7, help="days forecast (default 7)")
     parser.add_argument("--freq", default="30min", help="interval length (default 30min)")
     parser.add_argument("--quick", action="store_true", help="3 origins (unless --origins)")
+    parser.add_argument(
+        "--step-days",
+        type=int,
+        default=7,
+        help="days between origins (default 7: every origin on the same weekday; "
+        "8 rotates the weekday of day 1)",
+    )
     parser.add_argument("--no-statsforecast", action="store_true", help="skip statsforecast")
     parser.add_argument("--no-cccplan", action="store_true", help="peers only")
     parser.add_argument(
@@ -407,7 +414,7 @@ def main() -> None:
     matrix, days = bank.wall_clock_matrix(args.freq)
     n_days, per_day = matrix.shape
     last_origin = n_days - horizon_days
-    origins = last_origin - STEP_DAYS * np.arange(n_origins - 1, -1, -1)
+    origins = last_origin - args.step_days * np.arange(n_origins - 1, -1, -1)
     if n_origins < 1 or horizon_days < 1 or origins[0] < WEEKDAY_AVERAGE_WEEKS * STEP_DAYS:
         sys.exit(
             f"{n_origins} origins x {STEP_DAYS} days with a {horizon_days}-day horizon need "

@@ -81,7 +81,7 @@ def test_readme_forecasting_example_runs(capsys):
     namespace: dict[str, object] = {}
     exec(compile(code, "README.md forecasting", "exec"), namespace)
     out = capsys.readouterr().out
-    assert "lowest backtest WAPE" in out
+    assert "'reason':" in out
     assert "weekday_average" in out
     assert namespace["fig"].axes  # type: ignore[attr-defined]
 

@@ -13,7 +13,7 @@ import pandas as pd
 import pytest
 
 import cccplan
-from cccplan.forecast.api import MODELS
+from cccplan.forecast.api import MODELS, _auto_choice
 from cccplan.frames import OpeningHours
 
 TZ = "Europe/Berlin"
@@ -190,9 +190,25 @@ def test_auto_says_what_it_chose_and_why(centre):
     history = centre.history[centre.history["queue"] == "billing"]
     fc = cccplan.forecast(history, "7D", model="auto", opening_hours=centre.hours)
     choice = fc.attrs["model_choice"][("billing", "voice")]
-    assert choice["reason"] == "lowest backtest WAPE"
-    assert choice["model"] == min(choice["wape"], key=choice["wape"].get)
+    scores = choice["wape"]
+    combos = {"ensemble", "combination"} & set(scores)
+    best_combo = min(combos, key=scores.get)
+    best_single = min(set(scores) - combos, key=scores.get)
+    if scores[best_single] < 0.95 * scores[best_combo]:
+        assert choice["model"] == best_single
+        assert choice["reason"].startswith("lowest backtest WAPE")
+    else:
+        assert choice["model"] == best_combo
+        assert choice["reason"].startswith("a combination")
     assert set(fc["model"]) == {f"auto:{choice['model']}"}
+
+
+def test_auto_prefers_a_clearly_better_single_model():
+    candidates = ("weekday_average", "topdown", "ensemble", "combination")
+    close = {"weekday_average": 0.30, "topdown": 0.20, "ensemble": 0.205, "combination": 0.21}
+    assert _auto_choice(candidates, close)[0] == "ensemble"
+    clear = {"weekday_average": 0.30, "topdown": 0.18, "ensemble": 0.20, "combination": 0.21}
+    assert _auto_choice(candidates, clear)[0] == "topdown"
 
 
 def test_short_history_falls_back_with_a_forecast():
