@@ -80,6 +80,8 @@ ForecastFn = Callable[[Any, int], Any]  # (history frame, horizon days) -> forec
 
 # --------------------------------------------------------------------------- cccplan
 
+INTERVAL_COLUMNS = ("volume_lo_80", "volume_hi_80", "volume_lo_95", "volume_hi_95")
+
 
 def cccplan_methods(models: tuple[str, ...] = CCCPLAN_MODELS) -> dict[str, ForecastFn]:
     """cccplan's forecasters as ``{name: f(history_frame, horizon_days) -> forecast_frame}``.
@@ -261,7 +263,7 @@ def metrics(forecast: np.ndarray, actual: np.ndarray, mask: np.ndarray) -> dict[
 
 
 def _grid_from_frame(
-    frame: Any, first_day: Any, horizon_days: int, per_day: int, tz: str
+    frame: Any, first_day: Any, horizon_days: int, per_day: int, tz: str, column: str = "volume"
 ) -> tuple[np.ndarray, int, int]:
     """A cccplan forecast frame on the naive wall-clock grid of the test days.
 
@@ -278,7 +280,7 @@ def _grid_from_frame(
     aligned = np.asarray(offset % step == pd.Timedelta(0))
     inside = aligned & (position >= 0) & (position < horizon_days * per_day)
     grid = np.zeros(horizon_days * per_day)
-    np.add.at(grid, position[inside], np.asarray(frame["volume"], dtype=float)[inside])
+    np.add.at(grid, position[inside], np.asarray(frame[column], dtype=float)[inside])
     return grid.reshape(horizon_days, per_day), int(inside.sum()), int((~inside).sum())
 
 
@@ -293,6 +295,7 @@ def run_cccplan(
     results = []
     for name, function in methods.items():
         forecasts = np.empty((len(histories), horizon_days, per_day))
+        bounds: dict[str, np.ndarray] = {}
         seconds, used, outside = [], 0, 0
         try:
             for k, history in enumerate(histories):
@@ -304,12 +307,18 @@ def run_cccplan(
                 )
                 used += n_used
                 outside += n_out
+                for column in INTERVAL_COLUMNS:
+                    if column in frame.columns:
+                        grid = bounds.setdefault(column, np.zeros_like(forecasts))
+                        grid[k] = _grid_from_frame(
+                            frame, test_days[k], horizon_days, per_day, tz, column
+                        )[0]
         except Exception as error:
             print(f"{name}: failed at origin {len(seconds) + 1} of {len(histories)}: {error!r}")
             print("".join(traceback.format_exception(error)[-3:]).rstrip())
             continue
         note = f"{used:,} rows" + (f", {outside:,} outside the test window" if outside else "")
-        results.append(Method(name, forecasts, seconds, note=note))
+        results.append(Method(name, forecasts, seconds, note=note, extra={"bounds": bounds}))
         print(f"{name}: done in {sum(seconds):.1f} s ({note})")
     return results
 
@@ -541,6 +550,26 @@ def main() -> None:
         print()
         report["evaluations"][label] = {"intervals": int(mask.sum()), "floor": floor, **scores}
 
+    coverage_rows = [m for m in methods if m.extra.get("bounds")]
+    if coverage_rows:
+        print("== prediction-interval coverage (share of actuals inside [lo, hi]) ==")
+        for label, mask in (("all intervals", all_mask), ("open intervals only", open_mask)):
+            for m in coverage_rows:
+                shares = []
+                for level in (80, 95):
+                    lo = m.extra["bounds"].get(f"volume_lo_{level}")
+                    hi = m.extra["bounds"].get(f"volume_hi_{level}")
+                    if lo is None or hi is None:
+                        continue
+                    inside = (actual >= lo) & (actual <= hi)
+                    share = float(inside[mask].mean())
+                    shares.append(f"{level}%: {_pct(share)}")
+                    report.setdefault("coverage", {}).setdefault(label, {}).setdefault(m.name, {})[
+                        str(level)
+                    ] = share
+                print(f"{label:<22}{m.name:<28}{'  '.join(shares)}")
+        print()
+
     print("== timings (fit + forecast, all history before each origin) ==")
     name_width = max(len(m.name) for m in methods) + 2
     print(f"{'method':<{name_width}}{'total':>10}{'per origin':>12}  notes")
@@ -560,7 +589,7 @@ def main() -> None:
             "seconds": m.seconds,
             "note": m.note,
             "clipped": m.clipped,
-            **m.extra,
+            **{k: v for k, v in m.extra.items() if k != "bounds"},
         }
     print(f"load average at the end: {_load()}")
     RESULTS_DIR.mkdir(exist_ok=True)

@@ -26,7 +26,8 @@ days, and the result is put back on the timezone-aware interval grid:
    ``event`` and ``event_multiplier``.
 5. Only open intervals are returned (closed ones are absent, as in the
    history): from ``opening_hours`` when given, otherwise the weekly hours
-   inferred from the history (:func:`cccplan.frames.infer_opening_hours`).
+   inferred from the last eight weeks of history
+   (:func:`cccplan.frames.infer_opening_hours`).
 6. Prediction intervals are negative binomial around the point forecast with a
    dispersion estimated, per horizon day, from the same model's backtest
    residuals on the history (:mod:`cccplan.forecast.intervals`).
@@ -94,6 +95,7 @@ _AHT_WEEKS = 8
 _AUTO_WINDOWS = 4
 _CALIBRATION_WINDOWS = 4
 _PARALLEL_FROM = 8
+_HOURS_WEEKS = 8
 
 
 def _model(name: str) -> Any:
@@ -521,9 +523,12 @@ def _forecast_series(
     aht_matrix = _aht_forecast(matrix, dates)
     in_window = np.asarray((grid >= window.start) & (grid < window.end))
 
-    # Opening hours: given, or inferred from the history.
+    # Opening hours: given, or inferred from the recent history (hours drift
+    # with the seasons: sunset-bound openings, summer hours).
     if hours is None:
-        inferred = infer_opening_hours(rows, freq=freq)
+        recent_start = rows[TIME].max() - pd.Timedelta(weeks=_HOURS_WEEKS)
+        recent = rows[rows[TIME] > recent_start]
+        inferred = infer_opening_hours(recent, freq=freq)
         hours = next(iter(inferred.values()))
     open_mask = is_open(hours, grid, freq=freq)
     keep = in_window & open_mask
@@ -695,7 +700,8 @@ def forecast(
     opening_hours : OpeningHours or mapping, optional
         Hours per series (keyed by ``(queue, channel)``, queue or channel) or
         one for all. Closed intervals and closed dates are absent from the
-        forecast. Default: the weekly hours inferred from the history.
+        forecast. Default: the weekly hours inferred from the last eight
+        weeks of the history (hours drift with the seasons).
     holidays : str or iterable of dates, optional
         Public holidays: a country code (``"DE"``, ``"DE-BE"``, via the
         ``holidays`` package) or dates. They are left out of training, and
