@@ -25,9 +25,10 @@ days, and the result is put back on the timezone-aware interval grid:
    or ``multiplier``); the output says which intervals and how much in
    ``event`` and ``event_multiplier``.
 5. Only open intervals are returned (closed ones are absent, as in the
-   history): from ``opening_hours`` when given, otherwise the weekly hours
-   inferred from the last eight weeks of history
-   (:func:`cccplan.frames.infer_opening_hours`).
+   history): from ``opening_hours`` when given, otherwise open where the
+   weekly hours inferred from the last eight weeks, or from the last two,
+   say so (:func:`cccplan.frames.infer_opening_hours`): opening times that
+   move week by week (with sunset, say) stay open in the forecast.
 6. Prediction intervals are negative binomial around the point forecast with a
    dispersion estimated, per horizon day, from the same model's backtest
    residuals on the history (:mod:`cccplan.forecast.intervals`).
@@ -526,11 +527,15 @@ def _forecast_series(
     # Opening hours: given, or inferred from the recent history (hours drift
     # with the seasons: sunset-bound openings, summer hours).
     if hours is None:
-        recent_start = rows[TIME].max() - pd.Timedelta(weeks=_HOURS_WEEKS)
-        recent = rows[rows[TIME] > recent_start]
-        inferred = infer_opening_hours(recent, freq=freq)
-        hours = next(iter(inferred.values()))
-    open_mask = is_open(hours, grid, freq=freq)
+        # Open when open in most of the last eight weeks, or in either of the
+        # last two (opening times that move week by week, e.g. with sunset).
+        open_mask = np.zeros(len(grid), dtype=bool)
+        for weeks in (_HOURS_WEEKS, 2):
+            recent = rows[rows[TIME] > rows[TIME].max() - pd.Timedelta(weeks=weeks)]
+            inferred = next(iter(infer_opening_hours(recent, freq=freq).values()))
+            open_mask |= is_open(inferred, grid, freq=freq)
+    else:
+        open_mask = is_open(hours, grid, freq=freq)
     keep = in_window & open_mask
     grid, row, slot, volume = grid[keep], row[keep], slot[keep], volume[keep]
 
@@ -700,8 +705,8 @@ def forecast(
     opening_hours : OpeningHours or mapping, optional
         Hours per series (keyed by ``(queue, channel)``, queue or channel) or
         one for all. Closed intervals and closed dates are absent from the
-        forecast. Default: the weekly hours inferred from the last eight
-        weeks of the history (hours drift with the seasons).
+        forecast. Default: hours inferred from the last eight and the last
+        two weeks of the history (hours drift with the seasons).
     holidays : str or iterable of dates, optional
         Public holidays: a country code (``"DE"``, ``"DE-BE"``, via the
         ``holidays`` package) or dates. They are left out of training, and
