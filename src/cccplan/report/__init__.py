@@ -3,5 +3,6 @@
 from __future__ import annotations
 
 from cccplan.report.forecast_plot import plot_forecast
+from cccplan.report.staffing_plots import plot_day, plot_heatmap
 
-__all__ = ["plot_forecast"]
+__all__ = ["plot_day", "plot_forecast", "plot_heatmap"]
