@@ -9,6 +9,7 @@ resampling, opening hours) in :mod:`cccplan.frames`; file formats in
 
 from __future__ import annotations
 
+from cccplan import frames, queueing
 from cccplan.datasets import load_example
 from cccplan.exceptions import (
     CalibrationWarning,
@@ -46,7 +47,9 @@ __all__ = [
     "fill_gaps",
     "find_gaps",
     "forecast",
+    "frames",
     "load_example",
+    "queueing",
     "read_table",
     "read_volumes",
     "resample",

@@ -135,7 +135,16 @@ def plot_day(
         fig, ax = plt.subplots(figsize=(11, 4), layout="constrained")
     else:
         fig = ax.figure
-    ax.bar(times, rows[VOLUME], width=0.009, color="0.8", label="volume (contacts)", align="edge")
+    steps = np.diff(times.to_numpy()).astype("timedelta64[s]").astype(float)
+    step_days = (float(steps[steps > 0].min()) if (steps > 0).any() else 900.0) / 86400.0
+    ax.bar(
+        times,
+        rows[VOLUME],
+        width=0.9 * step_days,
+        color="0.8",
+        label="volume (contacts)",
+        align="edge",
+    )
     ax.set_ylabel("contacts per interval")
     twin = ax.twinx()
     twin.step(times, rows["agents"], where="post", color="tab:blue", label="agents required")
