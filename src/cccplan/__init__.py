@@ -31,6 +31,8 @@ from cccplan.frames import (
     validate_frame,
 )
 from cccplan.io import read_table, write_frame
+from cccplan.simulation import SimulationSummary, simulate
+from cccplan.staffing import ServiceTarget, daily, staff, weekly
 
 __all__ = [
     "CalibrationWarning",
@@ -41,9 +43,12 @@ __all__ = [
     "FallbackWarning",
     "InputError",
     "OpeningHours",
+    "ServiceTarget",
+    "SimulationSummary",
     "__version__",
     "accuracy",
     "backtest",
+    "daily",
     "fill_gaps",
     "find_gaps",
     "forecast",
@@ -53,7 +58,10 @@ __all__ = [
     "read_table",
     "read_volumes",
     "resample",
+    "simulate",
+    "staff",
     "validate_frame",
+    "weekly",
     "write_frame",
 ]
 

@@ -256,7 +256,7 @@ def log_erlang_b_integer_stable(n: FloatArray, load: FloatArray) -> FloatArray:
     v = diff / (n + load)
     abs_v = np.abs(v)
     near = abs_v < 0.1
-    with np.errstate(divide="ignore", invalid="ignore"):
+    with np.errstate(divide="ignore", invalid="ignore", over="ignore"):
         d0 = n * np.log(n / load) - diff
     if near.any():
         vmax = float(abs_v[near].max()) if not near.all() else float(abs_v.max())
