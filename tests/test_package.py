@@ -86,6 +86,17 @@ def test_readme_forecasting_example_runs(capsys):
     assert namespace["fig"].axes  # type: ignore[attr-defined]
 
 
+def test_readme_staffing_example_runs(capsys):
+    code = _fenced_block_after("## Staffing")
+    namespace: dict[str, object] = {}
+    exec(compile(code, "README.md staffing", "exec"), namespace)
+    plan = namespace["plan"]
+    assert plan["target_met"].all()  # type: ignore[index]
+    simulated, erlang = map(float, capsys.readouterr().out.split())
+    assert abs(simulated - erlang) < 0.1
+    assert (namespace["voice_only"]["agents"] >= 2).all()  # type: ignore[index]
+
+
 @pytest.mark.parametrize("script", ["staff_a_day.py"])
 def test_examples_run(script, capsys):
     path = README.parent / "examples" / script
