@@ -10,7 +10,7 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from cccplan.exceptions import InputError
-from cccplan.staffing.deferred import _taut_string, deferred_agents
+from cccplan.staffing.deferred import _taut_string, deferred_agents, deferred_kpis
 
 HOUR = 3600.0
 
@@ -297,3 +297,19 @@ def test_bad_arguments_name_the_argument(kwargs: dict[str, object], message: str
 def test_nan_aht_where_no_volume_is_fine() -> None:
     result = deferred_agents([0.0, 4.0], [np.nan, 225.0], [True, True], 900, response_window=900)
     np.testing.assert_array_equal(result.agents, [0, 1])
+
+
+def test_deferred_kpis_reproduce_the_plan_and_credit_extra_agents():
+    volume = np.array([0, 0, 40, 0, 0, 0, 0, 0], dtype=float)
+    plan = deferred_agents(volume, 90.0, [True] * 8, 900, response_window=3600, integer=False)
+    again = deferred_kpis(volume, 90.0, [True] * 8, 900, plan.agents, response_window=3600)
+    np.testing.assert_allclose(again.backlog, plan.backlog)
+    np.testing.assert_allclose(again.service_level, plan.service_level, equal_nan=True)
+    # Four agents in the arrival interval clear all 40 (4 x 900 s / 90 s) at once.
+    more = deferred_kpis(
+        volume, 90.0, [True] * 8, 900, [0, 0, 4, 0, 0, 0, 0, 0], response_window=3600
+    )
+    assert more.backlog[2] == 0.0
+    assert more.service_level[2] == 1.0
+    with pytest.raises(InputError, match="`agents`"):
+        deferred_kpis(volume, 90.0, [True] * 8, 900, [1.0] * 7, response_window=3600)

@@ -480,3 +480,25 @@ def test_example_centre_forecast_staffed() -> None:
     days = daily(result)
     assert set(days["channel"]) == {"voice", "chat", "email"}
     assert (days["fte"] > 0).all()
+
+
+def test_minimum_cover_on_deferred_work_recomputes_backlog():
+    grid = pd.date_range("2025-03-04 08:00", periods=16, freq="15min", tz="Europe/Berlin")
+    frame = pd.DataFrame(
+        {
+            "queue": "orders",
+            "channel": "email",
+            "interval_start": grid,
+            "volume": 10.0,
+            "aht": 300.0,
+        }
+    )
+    base = cccplan.ServiceTarget(service_level=0.9, response_window=8 * 3600)
+    floor = cccplan.ServiceTarget(service_level=0.9, response_window=8 * 3600, min_agents=5)
+    lean = cccplan.staff(frame, base)
+    covered = cccplan.staff(frame, floor)
+    assert (covered["agents"] >= 5).all()
+    # 5 agents handle 15 e-mails of 300 s per quarter-hour: no backlog is left.
+    assert (covered["backlog"] <= lean["backlog"]).all()
+    assert covered["backlog"].max() == 0.0
+    assert covered["target_met"].all()

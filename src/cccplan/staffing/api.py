@@ -33,7 +33,7 @@ from cccplan.exceptions import InputError
 from cccplan.frames._columns import AHT, KEY_COLUMNS, TIME, VOLUME
 from cccplan.frames.validate import infer_freq, validate_frame
 from cccplan.staffing.concurrency import concurrent_agents, concurrent_kpis
-from cccplan.staffing.deferred import deferred_agents
+from cccplan.staffing.deferred import deferred_agents, deferred_kpis
 from cccplan.staffing.targets import ServiceTarget
 
 __all__ = ["daily", "staff", "weekly"]
@@ -275,6 +275,19 @@ def _deferred(
     )
     required = np.asarray(result.agents, dtype=np.float64)[position]
     agents = _min_cover(required, target, integer)
+    if np.isfinite(agents).all() and not np.array_equal(agents, required):
+        # The minimum cover adds agents: recompute what the final plan achieves.
+        grid_agents = np.zeros(size)
+        grid_agents[position] = agents
+        result = deferred_kpis(
+            grid_volume,
+            grid_aht,
+            open_mask,
+            seconds,
+            grid_agents,
+            response_window=target.response_window,
+            window_basis=target.response_basis,
+        )
     achieved = np.asarray(result.service_level, dtype=np.float64)[position]
     backlog = np.asarray(result.backlog, dtype=np.float64)[position]
     level = target.service_level if target.service_level is not None else 0.0
@@ -355,9 +368,9 @@ def staff(forecast: pd.DataFrame, targets: Targets, *, integer: bool = True) -> 
           (NaN where nothing arrived or the deadline lies beyond the horizon),
           ``asa`` and ``occupancy`` are NaN and ``abandon_rate`` is 0;
         * ``backlog``: contacts waiting at the end of the interval (deferred
-          work; NaN otherwise). For deferred work ``service_level`` and
-          ``backlog`` are those of the plan before ``min_agents`` (extra agents
-          only clear work sooner, so they are a lower and an upper bound);
+          work; NaN otherwise). Deferred ``service_level`` and ``backlog``
+          are recomputed for the final agents, minimum cover included
+          (:func:`cccplan.staffing.deferred.deferred_kpis`);
         * ``target_met``: whether every target of the series is met;
         * ``explanation``: why the target cannot be met (NaN where it is),
           e.g. ``"unreachable: service level 1.0 ..."``. Such intervals have

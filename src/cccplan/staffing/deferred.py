@@ -35,7 +35,7 @@ import numpy.typing as npt
 
 from cccplan.exceptions import InputError
 
-__all__ = ["DeferredResult", "deferred_agents"]
+__all__ = ["DeferredResult", "deferred_agents", "deferred_kpis"]
 
 FloatArray = npt.NDArray[np.float64]
 IntArray = npt.NDArray[np.intp]
@@ -223,6 +223,72 @@ def deferred_agents(
     if integer:
         agents = np.ceil(agents - _ROUND_TOLERANCE).clip(min=0.0)
     return _simulate(agents, volume_a, work=work, arrived=arrived, due=due, length=length)
+
+
+def deferred_kpis(
+    volume: npt.ArrayLike,
+    aht: npt.ArrayLike,
+    open_mask: npt.ArrayLike,
+    interval_seconds: float,
+    agents: npt.ArrayLike,
+    *,
+    response_window: float,
+    window_basis: Literal["open", "calendar"] = "open",
+) -> DeferredResult:
+    """Backlog and on-time shares that given agents achieve on deferred work.
+
+    The check half of :func:`deferred_agents`, for a staffing that is not the
+    one it computed (a minimum cover added, a plan from elsewhere): the same
+    FIFO fluid queue, with ``agents`` per interval (agents in closed intervals
+    are ignored: nothing is worked while closed).
+
+    Parameters
+    ----------
+    volume, aht, open_mask, interval_seconds, response_window, window_basis
+        As in :func:`deferred_agents`.
+    agents : array_like
+        Agents working the queue in each interval (>= 0).
+
+    Returns
+    -------
+    DeferredResult
+        With ``agents`` as given (zero while closed).
+
+    Examples
+    --------
+    >>> r = deferred_kpis([0, 0, 40, 0, 0, 0, 0, 0], 90.0, [True] * 8, 900,
+    ...                   [0, 0, 2, 2, 0, 0, 0, 0], response_window=3600)
+    >>> float(r.service_level[2]), float(r.backlog[2])
+    (1.0, 20.0)
+    """
+    volume_a, aht_a, is_open = _validate(
+        volume,
+        aht,
+        open_mask,
+        interval_seconds=interval_seconds,
+        response_window=response_window,
+        service_level=1.0,
+        window_basis=window_basis,
+    )
+    staffed = _as_1d("agents", agents)
+    if staffed.size != volume_a.size:
+        raise InputError(
+            f"deferred_kpis: `agents` has {staffed.size} intervals; `volume` has {volume_a.size}"
+        )
+    if not np.all(np.isfinite(staffed)) or (staffed < 0).any():
+        raise InputError("deferred_kpis: `agents` must be finite and >= 0 in every interval")
+    length = float(interval_seconds)
+    work = np.where(volume_a > 0, volume_a * np.where(volume_a > 0, aht_a, 0.0), 0.0)
+    arrived = np.concatenate([[0.0], np.cumsum(work)])
+    due = _due_interval(is_open, length, float(response_window), window_basis)
+    return _simulate(
+        np.where(is_open, staffed, 0.0),
+        volume_a,
+        work=work,
+        arrived=arrived,
+        due=due,
+        length=length,
+    )
 
 
 def _validate(
