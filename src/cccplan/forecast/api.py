@@ -73,6 +73,7 @@ from cccplan.forecast._matrix import (
     to_frame_values,
 )
 from cccplan.frames._columns import AHT, KEY_COLUMNS, TIME, VOLUME
+from cccplan.frames._lookup import SeriesLookup
 from cccplan.frames.hours import OpeningHours, infer_opening_hours, is_open
 from cccplan.frames.validate import infer_freq, validate_frame
 
@@ -200,21 +201,14 @@ def _hours_for(key: SeriesKey, keys: Sequence[str], opening_hours: Any) -> Openi
         return opening_hours
     if isinstance(opening_hours, Mapping):
         values = dict(zip(keys, key, strict=True))
-        for candidate in (
-            key,
-            values.get("queue"),
-            values.get("channel"),
-            None,
-        ):
-            if candidate in opening_hours:
-                hours = opening_hours[candidate]
-                return (
-                    hours if isinstance(hours, OpeningHours) else OpeningHours.model_validate(hours)
-                )
-        raise InputError(
-            f"forecast: `opening_hours` has no entry for series {key}; give one per series "
-            "(keyed by (queue, channel), queue or channel) or one for all"
-        )
+        lookup = SeriesLookup(opening_hours, function="forecast", argument="opening_hours")
+        hours = lookup.get(values.get("queue"), values.get("channel"))
+        if hours is None:
+            raise InputError(
+                f"forecast: `opening_hours` has no entry for series {key}; give one per series "
+                "(keyed by (queue, channel), queue or channel) or one for all"
+            )
+        return hours if isinstance(hours, OpeningHours) else OpeningHours.model_validate(hours)
     raise InputError("forecast: `opening_hours` must be an OpeningHours or a mapping of them")
 
 

@@ -50,6 +50,7 @@ from pydantic import BaseModel, ConfigDict, Field, field_validator, model_valida
 
 from cccplan.exceptions import InputError
 from cccplan.frames._columns import KEY_COLUMNS
+from cccplan.frames._lookup import SeriesLookup
 from cccplan.frames.validate import infer_freq, parse_freq
 
 __all__ = [
@@ -754,44 +755,19 @@ def _hours_per_series(
             f"{function}: `hours` must be an OpeningHours or a mapping of series key -> "
             f"OpeningHours; got {type(hours).__name__}"
         )
-    by_pair: dict[tuple[str, str], OpeningHours] = {}
-    by_queue: dict[str, OpeningHours] = {}
-    by_channel: dict[str, OpeningHours] = {}
-    default: OpeningHours | None = None
     for key, value in hours.items():
         if not isinstance(value, OpeningHours):
             raise InputError(
                 f"{function}: hours[{key!r}] must be an OpeningHours; got {type(value).__name__}"
             )
-        if isinstance(key, tuple) and len(key) == 2:
-            by_pair[(str(key[0]), str(key[1]).lower())] = value
-        elif isinstance(key, str):
-            by_queue[key] = value
-            by_channel[key.lower()] = value
-        elif key is None:
-            default = value
-        else:
-            raise InputError(
-                f"{function}: hours key {key!r} is not a queue, a channel, a (queue, channel) "
-                "tuple or None (the default)"
-            )
+    lookup = SeriesLookup(hours, function=function, argument="hours")
     keys = _key_columns(frame)
     chosen: list[OpeningHours] = []
     series_to_choice = np.zeros(len(series), dtype=np.int64)
     missing: list[str] = []
     for number, values in enumerate(series):
         named = dict(zip(keys, values, strict=True))
-        queue, channel = named.get("queue"), named.get("channel")
-        channel = None if channel is None else channel.lower()
-        found: OpeningHours | None = None
-        if queue is not None and channel is not None:
-            found = by_pair.get((queue, channel))
-        if found is None and queue is not None:
-            found = by_queue.get(queue)
-        if found is None and channel is not None:
-            found = by_channel.get(channel)
-        if found is None:
-            found = default
+        found = lookup.get(named.get("queue"), named.get("channel"))
         if found is None:
             missing.append(", ".join(f"{k}={v!r}" for k, v in named.items()) or "the series")
             continue

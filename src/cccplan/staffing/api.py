@@ -31,6 +31,7 @@ import pandas as pd
 
 from cccplan.exceptions import InputError
 from cccplan.frames._columns import AHT, KEY_COLUMNS, TIME, VOLUME
+from cccplan.frames._lookup import SeriesLookup
 from cccplan.frames.validate import infer_freq, validate_frame
 from cccplan.staffing.concurrency import concurrent_agents, concurrent_kpis
 from cccplan.staffing.deferred import deferred_agents, deferred_kpis
@@ -94,37 +95,15 @@ def _targets_per_series(series: list[dict[str, str]], targets: Targets) -> list[
             "staff: `targets` must be a ServiceTarget or a mapping of series key -> "
             f"ServiceTarget; got {type(targets).__name__}"
         )
-    by_pair: dict[tuple[str, str], ServiceTarget] = {}
-    by_queue: dict[str, ServiceTarget] = {}
-    by_channel: dict[str, ServiceTarget] = {}
-    default: ServiceTarget | None = None
-    for key, value in targets.items():
-        target = _as_target(value, f"targets[{key!r}]")
-        if isinstance(key, tuple) and len(key) == 2:
-            by_pair[(str(key[0]), str(key[1]).lower())] = target
-        elif isinstance(key, str):
-            by_queue[key] = target
-            by_channel[key.lower()] = target
-        elif key is None:
-            default = target
-        else:
-            raise InputError(
-                f"staff: targets key {key!r} is not a queue, a channel, a (queue, channel) "
-                "tuple or None (the default)"
-            )
+    lookup = SeriesLookup(
+        {key: _as_target(value, f"targets[{key!r}]") for key, value in targets.items()},
+        function="staff",
+        argument="targets",
+    )
     chosen: list[ServiceTarget] = []
     missing: list[str] = []
     for named in series:
-        queue, channel = named.get("queue"), named.get("channel")
-        found: ServiceTarget | None = None
-        if queue is not None and channel is not None:
-            found = by_pair.get((queue, channel))
-        if found is None and queue is not None:
-            found = by_queue.get(queue)
-        if found is None and channel is not None:
-            found = by_channel.get(channel)
-        if found is None:
-            found = default
+        found = lookup.get(named.get("queue"), named.get("channel"))
         if found is None:
             missing.append(", ".join(f"{k}={v!r}" for k, v in named.items()) or "the series")
         else:
