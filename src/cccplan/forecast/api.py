@@ -69,6 +69,7 @@ from cccplan.exceptions import CccplanWarning, FallbackWarning, InputError
 from cccplan.forecast._matrix import (
     DayMatrix,
     future_grid,
+    slot_minutes_of,
     to_day_matrix,
     to_frame_values,
 )
@@ -95,7 +96,6 @@ MODELS: tuple[str, ...] = (
 _AUTO_CANDIDATES: tuple[str, ...] = ("weekday_average", "topdown", "svd", "statespace", "ensemble")
 _AHT_WEEKS = 8
 _AUTO_WINDOWS = 4
-_CALIBRATION_WINDOWS = 4
 _PARALLEL_FROM = 8
 _HOURS_WEEKS = 8
 
@@ -138,13 +138,9 @@ class _Window:
     last_day: np.datetime64  # last local day touched by the window
 
 
-def _window(
-    horizon: int | str | BaseOffset, *, start: pd.Timestamp, freq: BaseOffset, slot_minutes: int
-) -> _Window:
+def _window(horizon: int | str | BaseOffset, *, start: pd.Timestamp, slot_minutes: int) -> _Window:
     tz = start.tz
-    if isinstance(horizon, bool) or (
-        isinstance(horizon, (int, np.integer)) and not isinstance(horizon, bool)
-    ):
+    if isinstance(horizon, (int, np.integer)):
         count = int(horizon)
         if count <= 0:
             raise InputError(f"forecast: `horizon` must be positive; got {horizon!r}")
@@ -274,8 +270,8 @@ def _event_days(events: pd.DataFrame) -> npt.NDArray[np.datetime64]:
 
 def _backtest_matrix(
     matrix: DayMatrix, name: str, *, windows: int, horizon_days: int, step_days: int
-) -> tuple[FloatArray, FloatArray, npt.NDArray[np.int64], npt.NDArray[np.datetime64]]:
-    """Rolling-origin forecasts on a matrix: (actual, forecast, horizon_day, origin) per cell.
+) -> tuple[FloatArray, FloatArray, npt.NDArray[np.int64]]:
+    """Rolling-origin forecasts on a matrix: (actual, forecast, horizon_day) per cell.
 
     Origins step back from the end by ``step_days``; each forecast uses the
     days before its origin only. Cells that are absent or on excluded days are
@@ -285,7 +281,6 @@ def _backtest_matrix(
     actual: list[FloatArray] = []
     predicted: list[FloatArray] = []
     horizon: list[npt.NDArray[np.int64]] = []
-    origins: list[npt.NDArray[np.datetime64]] = []
     for w in range(windows):
         cut = n_days - horizon_days - w * step_days
         if cut < 7:
@@ -301,26 +296,15 @@ def _backtest_matrix(
         actual.append(truth[keep])
         predicted.append(fc[keep])
         horizon.append(day_index[keep].astype(np.int64))
-        origins.append(np.full(int(keep.sum()), matrix.dates[cut], dtype="datetime64[D]"))
     if not actual:
         empty = np.array([], dtype=np.float64)
-        return empty, empty, np.array([], np.int64), np.array([], "datetime64[D]")
-    return (
-        np.concatenate(actual),
-        np.concatenate(predicted),
-        np.concatenate(horizon),
-        np.concatenate(origins),
-    )
+        return empty, empty, np.array([], np.int64)
+    return np.concatenate(actual), np.concatenate(predicted), np.concatenate(horizon)
 
 
 _COMBINATION = "combination"
 _COMBINE_TOP = 3
 _CLEAR_MARGIN = 0.05
-
-
-def _first_member(weights: Mapping[str, float]) -> str:
-    """The first member of a combination (whose backtest cells all members share)."""
-    return next(iter(weights))
 
 
 def _auto_choice(candidates: Sequence[str], scores: Mapping[str, float]) -> tuple[str, str]:
@@ -469,7 +453,7 @@ def _forecast_series(
     residuals: dict[str, tuple[FloatArray, FloatArray, npt.NDArray[np.int64]]] = {}
     if windows:
         for name in candidates:
-            actual, predicted, horizon, _ = _backtest_matrix(
+            actual, predicted, horizon = _backtest_matrix(
                 matrix, name, windows=windows, horizon_days=horizon_days, step_days=7
             )
             residuals[name] = (actual, predicted, horizon)
@@ -480,10 +464,10 @@ def _forecast_series(
         # scored on the same backtest cells without refitting anything.
         weights = _combination_weights(scores)
         if len(weights) > 1:
-            actual = residuals[next(iter(weights))][0]
+            # Every member is scored on the same backtest cells.
+            actual, _, horizon_of_cell = residuals[next(iter(weights))]
             combined = sum(w * residuals[name][1] for name, w in weights.items())
-            horizon_days_of = residuals[_first_member(weights)][2]
-            residuals[_COMBINATION] = (actual, np.asarray(combined), horizon_days_of)
+            residuals[_COMBINATION] = (actual, np.asarray(combined), horizon_of_cell)
             scores[_COMBINATION] = _wape(actual, np.asarray(combined))
             candidates = (*candidates, _COMBINATION)
     if model == "auto":
@@ -650,14 +634,7 @@ def _progress_iter(
 
 
 def _progress(items: list[Any], enabled: bool | None, what: str) -> Iterable[Any]:
-    if enabled is None:
-        enabled = len(items) >= 8 and sys.stderr.isatty()
-    if not enabled:
-        return items
-    from tqdm.auto import tqdm  # noqa: PLC0415 - only for long runs
-
-    bar: Iterable[Any] = tqdm(items, desc=what, unit="series")
-    return bar
+    return _progress_iter(items, len(items), enabled, what)
 
 
 def forecast(
@@ -752,14 +729,12 @@ def forecast(
     levels = _check_levels(level)
     frame = validate_frame(history, argument="history")
     freq = infer_freq(frame, argument="history")
-    from cccplan.forecast._matrix import slot_minutes_of  # noqa: PLC0415
-
     slot_minutes = slot_minutes_of(freq)
     tz = frame[TIME].dt.tz
     last_local = frame[TIME].max().tz_localize(None).normalize()
     start_local = last_local + pd.Timedelta(days=1)
     start = start_local.tz_localize(tz, ambiguous=False, nonexistent="shift_forward")
-    window = _window(horizon, start=start, freq=freq, slot_minutes=slot_minutes)
+    window = _window(horizon, start=start, slot_minutes=slot_minutes)
     years = range(frame[TIME].min().year, window.end.year + 1)
     holiday_dates = _holiday_dates(holidays, years)
     keys, groups = _groups(frame)
