@@ -695,7 +695,11 @@ def _finish(table: pd.DataFrame, meta: _Meta) -> pd.DataFrame:
 
 
 def _write_parquet(frame: pd.DataFrame, file: Path, meta: _Meta) -> None:
-    table = pa.Table.from_pandas(frame, preserve_index=False)
+    # attrs are carried by cccplan's own metadata record (tz, freq), not by
+    # pandas' (which warns on non-string keys such as a forecast's model choice).
+    bare = frame.copy(deep=False)
+    bare.attrs = {}
+    table = pa.Table.from_pandas(bare, preserve_index=False)
     record = {"version": _VERSION, "tz": meta.tz, "freq": meta.freq, "dtypes": meta.dtypes}
     metadata = dict(table.schema.metadata or {})
     metadata[_PARQUET_KEY] = json.dumps(record).encode("utf-8")
