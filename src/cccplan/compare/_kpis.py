@@ -1,0 +1,144 @@
+"""What a plan's agents deliver on the forecast volume: service level, ASA, abandonment.
+
+Immediate channels use the same queueing models as :func:`cccplan.staff`
+(Erlang C, Erlang A when the target gives a patience, session slots for chat
+with concurrency: :func:`cccplan.staffing.concurrency.concurrent_kpis`), in one
+vectorised call per distinct target. Deferred work (a target with a response
+window) uses the backlog model of :func:`cccplan.staffing.deferred.deferred_kpis`
+series by series, because backlog carries from one interval to the next.
+"""
+
+from __future__ import annotations
+
+import os
+from collections.abc import Sequence
+from concurrent.futures import ThreadPoolExecutor
+
+import numpy as np
+import numpy.typing as npt
+
+from cccplan.staffing.concurrency import concurrent_kpis
+from cccplan.staffing.deferred import deferred_kpis
+from cccplan.staffing.targets import ServiceTarget
+
+__all__ = ["KPI_COLUMNS", "plan_kpis"]
+
+FloatArray = npt.NDArray[np.float64]
+IntpArray = npt.NDArray[np.intp]
+
+KPI_COLUMNS = ("service_level", "asa", "abandon_rate", "occupancy")
+_CHUNK = 1 << 14
+
+
+def _immediate(
+    out: dict[str, FloatArray],
+    rows: IntpArray,
+    agents: FloatArray,
+    load: FloatArray,
+    aht: FloatArray,
+    target: ServiceTarget,
+) -> None:
+    def evaluate(part: IntpArray) -> None:
+        achieved = concurrent_kpis(
+            agents[part],
+            load[part],
+            aht[part],
+            concurrency=target.concurrency,
+            slowdown=target.concurrency_slowdown,
+            threshold=target.threshold,
+            patience=target.patience,
+            sl_basis=target.sl_basis,
+        )
+        for name in KPI_COLUMNS:
+            out[name][part] = achieved[name]
+
+    parts = [rows[start : start + _CHUNK] for start in range(0, rows.size, _CHUNK)]
+    # Erlang A's series are the costly step; scipy's special functions release the GIL.
+    if len(parts) > 1 and target.patience is not None:
+        with ThreadPoolExecutor(max_workers=min(len(parts), os.cpu_count() or 1)) as pool:
+            list(pool.map(evaluate, parts))
+    else:
+        for part in parts:
+            evaluate(part)
+
+
+def _deferred(
+    out: dict[str, FloatArray],
+    rows: IntpArray,
+    times_ns: npt.NDArray[np.int64],
+    volume: FloatArray,
+    aht: FloatArray,
+    agents: FloatArray,
+    seconds: float,
+    target: ServiceTarget,
+) -> None:
+    assert target.response_window is not None
+    # The regular grid over the series' horizon, closed (absent) intervals
+    # included, so that backlog carries over nights, as in cccplan.staff.
+    step = round(seconds * 1e9)
+    position = np.rint((times_ns[rows] - times_ns[rows][0]) / step).astype(np.int64)
+    size = int(position[-1]) + 1
+    grid = {name: np.zeros(size) for name in ("volume", "aht", "agents")}
+    open_mask = np.zeros(size, dtype=bool)
+    grid["volume"][position] = volume[rows]
+    grid["aht"][position] = aht[rows]
+    grid["agents"][position] = agents[rows]
+    open_mask[position] = True
+    result = deferred_kpis(
+        grid["volume"],
+        grid["aht"],
+        open_mask,
+        seconds,
+        grid["agents"],
+        response_window=target.response_window,
+        window_basis=target.response_basis,
+    )
+    out["service_level"][rows] = np.asarray(result.service_level)[position]
+    out["asa"][rows] = np.nan
+    out["abandon_rate"][rows] = 0.0
+    out["occupancy"][rows] = np.nan
+
+
+def plan_kpis(
+    volume: FloatArray,
+    aht: FloatArray,
+    agents: FloatArray,
+    times_ns: npt.NDArray[np.int64],
+    series: Sequence[tuple[IntpArray, ServiceTarget]],
+    seconds: float,
+) -> dict[str, FloatArray]:
+    """Service level, ASA (s), abandonment and occupancy of *agents* on the forecast volume.
+
+    Parameters
+    ----------
+    volume, aht, agents : ndarray
+        Per row: forecast contacts, handle time in seconds and net agents
+        planned (0 where the plan has no interval).
+    times_ns : ndarray of int64
+        Interval starts in UTC nanoseconds (sorted within each series).
+    series : sequence of (rows, ServiceTarget)
+        The rows of each series (sorted by time) and its target.
+    seconds : float
+        Interval length in seconds.
+
+    Returns
+    -------
+    dict of str to ndarray
+        ``service_level``, ``asa``, ``abandon_rate`` and ``occupancy`` per row
+        (NaN for rows of no series).
+    """
+    n = volume.size
+    out = {name: np.full(n, np.nan) for name in KPI_COLUMNS}
+    safe_aht = np.where(volume > 0, aht, 1.0)
+    load = volume * safe_aht / seconds
+    immediate: dict[ServiceTarget, list[IntpArray]] = {}
+    for rows, target in series:
+        if rows.size == 0:
+            continue
+        if target.is_deferred:
+            _deferred(out, rows, times_ns, volume, safe_aht, agents, seconds, target)
+        else:
+            immediate.setdefault(target, []).append(rows)
+    for target, parts in immediate.items():
+        _immediate(out, np.concatenate(parts), agents, load, safe_aht, target)
+    return out
