@@ -3,11 +3,8 @@
 from __future__ import annotations
 
 import re
-import runpy
 from importlib import resources
 from pathlib import Path
-
-import pytest
 
 import cccplan
 import cccplan.queueing
@@ -95,11 +92,3 @@ def test_readme_staffing_example_runs(capsys):
     simulated, erlang = map(float, capsys.readouterr().out.split())
     assert abs(simulated - erlang) < 0.1
     assert (namespace["voice_only"]["agents"] >= 2).all()  # type: ignore[index]
-
-
-@pytest.mark.parametrize("script", ["staff_a_day.py"])
-def test_examples_run(script, capsys):
-    path = README.parent / "examples" / script
-    runpy.run_path(str(path), run_name="__main__")
-    out = capsys.readouterr().out
-    assert "agent-hours" in out
