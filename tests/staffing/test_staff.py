@@ -400,10 +400,22 @@ def test_deferred_email_backlog_across_a_closed_night() -> None:
     np.testing.assert_allclose(result["backlog"], [0, 0, 0, 32, 24, 16, 8, 0], atol=1e-9)
     assert result["service_level"].iloc[3] == pytest.approx(1.0)
     assert result["target_met"].all()
-    assert result["asa"].isna().all()
     assert (result["abandon_rate"] == 0).all()
+    # ASA on open time (the target's basis; the night lasts no time): the
+    # e-mails arrive at 4 agent-seconds per second and are worked at 0.8, so
+    # the one at height y of the 3600 s of work waits y / 0.8 - y / 4 = y
+    # seconds, 1800 s on average. The agents are busy all the time.
+    assert result["asa"].iloc[3] == pytest.approx(1800.0)
+    assert result["asa"].drop(index=3).isna().all()  # nothing else arrived
+    np.testing.assert_allclose(result["occupancy"].iloc[3:], 1.0)
+    assert result["occupancy"].iloc[:3].isna().all()  # no agents
     whole = staff(evening_and_morning(), target)
     assert whole["agents"].tolist() == [0, 0, 0, 1, 1, 1, 1, 1]
+    # One agent clears 10 e-mails a quarter-hour: done by 08:45, idle 08:45-09:00.
+    np.testing.assert_allclose(whole["occupancy"].iloc[3:], [1, 1, 1, 1, 0])
+    # ... and the e-mail at height y waits y - y / 4 seconds up to 16:45 + 1 open
+    # hour, 0.75 x 1800 = 1350 s on average.
+    assert whole["asa"].iloc[3] == pytest.approx(1350.0)
 
 
 def test_deferred_calendar_window_is_due_before_closing() -> None:
@@ -413,6 +425,9 @@ def test_deferred_calendar_window_is_due_before_closing() -> None:
     result = staff(evening_and_morning(), target)
     assert result["agents"].tolist() == [0, 0, 0, 4, 0, 0, 0, 0]
     assert result["backlog"].iloc[3] == pytest.approx(0.0)
+    # Four agents work as fast as the e-mails arrive: nobody waits, all busy.
+    assert result["asa"].iloc[3] == pytest.approx(0.0)
+    assert result["occupancy"].iloc[3] == pytest.approx(1.0)
 
 
 def test_deferred_min_agents_and_shrinkage() -> None:

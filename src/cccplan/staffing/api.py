@@ -269,6 +269,8 @@ def _deferred(
         )
     achieved = np.asarray(result.service_level, dtype=np.float64)[position]
     backlog = np.asarray(result.backlog, dtype=np.float64)[position]
+    wait = np.asarray(result.asa, dtype=np.float64)[position]
+    occupancy = np.asarray(result.occupancy, dtype=np.float64)[position]
     level = target.service_level if target.service_level is not None else 0.0
     # NaN: nothing arrived, or the deadline lies beyond the horizon (nothing missed yet).
     met = np.isnan(achieved) | (achieved >= level - _TOL)
@@ -282,9 +284,9 @@ def _deferred(
     return {
         "agents": agents,
         "service_level": achieved,
-        "asa": np.full(len(volume), np.nan),
+        "asa": wait,
         "abandon_rate": np.zeros(len(volume)),
-        "occupancy": np.full(len(volume), np.nan),
+        "occupancy": occupancy,
         "backlog": backlog,
         "target_met": met,
         "explanation": explanation,
@@ -342,13 +344,20 @@ def staff(forecast: pd.DataFrame, targets: Targets, *, integer: bool = True) -> 
           ``occupancy`` achieved with ``agents`` (Erlang C or A; ``asa`` is over
           offered contacts for Erlang C and answered ones for Erlang A;
           ``abandon_rate`` is 0 for Erlang C; with concurrency, ``occupancy``
-          is that of the session slots). Deferred work: ``service_level`` is the
-          share of the interval's arrivals handled within the response window
-          (NaN where nothing arrived or the deadline lies beyond the horizon),
-          ``asa`` and ``occupancy`` are NaN and ``abandon_rate`` is 0;
+          is that of the session slots). Deferred work (a fluid first-in,
+          first-out backlog model): ``service_level`` is the share of the
+          interval's arrivals handled within the response window (NaN where
+          nothing arrived or the deadline lies beyond the horizon); ``asa``
+          is the mean time in seconds from arrival to the start of handling
+          of the interval's arrivals, counted in open time only when the
+          target's ``response_basis`` is ``"open"`` and in calendar time when
+          it is ``"calendar"`` (NaN where nothing arrived or some arrivals are
+          still waiting at the end of the horizon); ``occupancy`` is the work
+          handled in the interval over ``agents x`` the interval length (NaN
+          with no agents); ``abandon_rate`` is 0 (e-mail does not hang up);
         * ``backlog``: contacts waiting at the end of the interval (deferred
-          work; NaN otherwise). Deferred ``service_level`` and ``backlog``
-          are recomputed for the final agents, minimum cover included
+          work; NaN otherwise). The deferred figures are recomputed for the
+          final agents, minimum cover included
           (:func:`cccplan.staffing.deferred.deferred_kpis`);
         * ``target_met``: whether every target of the series is met;
         * ``explanation``: why the target cannot be met (NaN where it is),
