@@ -69,8 +69,16 @@ def accuracy_table(
     data = frame.loc[both, [*keys, "date", "week"]].copy()
     b = frame.loc[both, basis].to_numpy(dtype=np.float64)
     a = frame.loc[both, assessed].to_numpy(dtype=np.float64)
-    b_aht = np.nan_to_num(frame.loc[both, basis_aht].to_numpy(dtype=np.float64)) if basis_aht in frame else np.zeros_like(b)
-    a_aht = np.nan_to_num(frame.loc[both, assessed_aht].to_numpy(dtype=np.float64)) if assessed_aht in frame else np.zeros_like(a)
+    b_aht = (
+        np.nan_to_num(frame.loc[both, basis_aht].to_numpy(dtype=np.float64))
+        if basis_aht in frame
+        else np.zeros_like(b)
+    )
+    a_aht = (
+        np.nan_to_num(frame.loc[both, assessed_aht].to_numpy(dtype=np.float64))
+        if assessed_aht in frame
+        else np.zeros_like(a)
+    )
     data["intervals"] = 1
     data["basis_volume"] = b
     data["assessed_volume"] = a
@@ -80,7 +88,16 @@ def accuracy_table(
     data["_has_b_aht"] = np.where(b > 0, b * (b_aht > 0), 0.0)
     data["_has_a_aht"] = np.where(a > 0, a * (a_aht > 0), 0.0)
     data["horizon"] = pd.NaT
-    sums = ["intervals", "basis_volume", "assessed_volume", "_abs", "_work_b", "_work_a", "_has_b_aht", "_has_a_aht"]
+    sums = [
+        "intervals",
+        "basis_volume",
+        "assessed_volume",
+        "_abs",
+        "_work_b",
+        "_work_a",
+        "_has_b_aht",
+        "_has_a_aht",
+    ]
     parts = []
     for level, period in (("day", "date"), ("week", "week"), ("horizon", "horizon")):
         grouped = data.groupby([*keys, period], sort=True, dropna=False, observed=True)[sums].sum()
@@ -105,7 +122,9 @@ def accuracy_table(
         )
     with np.errstate(invalid="ignore", divide="ignore"):
         table["basis_aht"] = table["_work_b"] / table["_has_b_aht"].where(table["_has_b_aht"] > 0)
-        table["assessed_aht"] = table["_work_a"] / table["_has_a_aht"].where(table["_has_a_aht"] > 0)
+        table["assessed_aht"] = table["_work_a"] / table["_has_a_aht"].where(
+            table["_has_a_aht"] > 0
+        )
         table["aht_deviation"] = (table["assessed_aht"] - table["basis_aht"]) / table["basis_aht"]
     table.insert(len(keys), "reference", reference)
     table["within"] = table["within"].astype(object).where(table["within"].notna(), None)
@@ -129,7 +148,7 @@ def relief_mask(
     known = ~np.isnan(actual) & ~np.isnan(forecast)
     if level == "interval":
         with np.errstate(invalid="ignore"):
-            return known & (actual > forecast * (1.0 + band) + 1e-9)
+            return np.asarray(known & (actual > forecast * (1.0 + band) + 1e-9), dtype=bool)
     data = pd.DataFrame(
         {
             **{k: frame[k] for k in keys},
@@ -140,5 +159,4 @@ def relief_mask(
     )
     totals = data.groupby([*keys, "date"], sort=False, observed=True)[["f", "a"]].transform("sum")
     over = totals["a"].to_numpy() > totals["f"].to_numpy() * (1.0 + band) + 1e-9
-    return known & over
-
+    return np.asarray(known & over, dtype=bool)

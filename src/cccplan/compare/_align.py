@@ -161,7 +161,9 @@ def _match_queues(
         )
     out = frame.assign(**{QUEUE: frame[QUEUE].replace(rename)})
     shown = ", ".join(f"{s!r} -> {t!r}" for s, t in sorted(rename.items()))
-    notes.append(f"{argument}: queue names matched to the forecast's ignoring case and spaces: {shown}")
+    notes.append(
+        f"{argument}: queue names matched to the forecast's ignoring case and spaces: {shown}"
+    )
     return out
 
 
@@ -175,9 +177,7 @@ def _to_zone(frame: pd.DataFrame, tz: Any, *, argument: str, notes: list[str]) -
     return out
 
 
-def _check_grid(
-    frame: pd.DataFrame, step: int, *, argument: str, what: str = "forecast"
-) -> None:
+def _check_grid(frame: pd.DataFrame, step: int, *, argument: str, what: str = "forecast") -> None:
     """Sub-daily starts must sit on the local grid of *step* (after a zone change)."""
     if step >= _DAY_NS:
         wall = frame[TIME].dt.tz_localize(None)
@@ -186,9 +186,10 @@ def _check_grid(
         wall_ns = np.asarray(frame[TIME].dt.tz_localize(None).array.asi8, dtype=np.int64)
         off = wall_ns % step != 0
     if off.any():
+        shown = _show(frame, off, [*KEY_COLUMNS, TIME])
         raise InputError(
             f"{argument}: {int(off.sum())} intervals do not start on the {what}'s "
-            f"{pd.Timedelta(step)} grid in its time zone (e.g. {_show(frame, off, [*KEY_COLUMNS, TIME])}); "
+            f"{pd.Timedelta(step)} grid in its time zone (e.g. {shown}); "
             f"the two cannot be aligned interval by interval: resample {argument} to a length "
             f"whose intervals start on the {what}'s grid"
         )
@@ -253,9 +254,7 @@ def _repeat(frame: pd.DataFrame, factor: int, step: int) -> pd.DataFrame:
     return repeated
 
 
-def align_plan(
-    plan: pd.DataFrame, forecast: pd.DataFrame, *, notes: list[str]
-) -> AlignedPlan:
+def align_plan(plan: pd.DataFrame, forecast: pd.DataFrame, *, notes: list[str]) -> AlignedPlan:
     """The plan on the forecast's grid (keys, zone and interval length of the forecast)."""
     canonical, measures = _validate_plan(plan)
     plan_freq = parse_freq(canonical.attrs["freq"])
@@ -289,7 +288,14 @@ def align_plan(
                 f"plan: its interval length {plan_freq.freqstr} does not divide the "
                 f"forecast's {freq.freqstr}; resample one of them so that it does"
             )
-        frame = _average(frame, keys, measures, freq.freqstr, step // plan_step, notes)
+        frame = _average(
+            frame,
+            keys=keys,
+            measures=measures,
+            freq=freq.freqstr,
+            factor=step // plan_step,
+            notes=notes,
+        )
         notes.append(
             f"plan at {plan_freq.freqstr} intervals, forecast at {freq.freqstr}: planned agents "
             f"averaged over each {freq.freqstr} interval (agent-hours kept)"
@@ -301,6 +307,7 @@ def align_plan(
 
 def _average(
     frame: pd.DataFrame,
+    *,
     keys: list[str],
     measures: tuple[str, ...],
     freq: str,

@@ -32,16 +32,9 @@ _RUNS_SHOWN = 6
 _TOL = 1e-9
 
 
-def _who(keys: Sequence[str], values: tuple[Any, ...]) -> dict[str, str | None]:
+def _key(keys: Sequence[str], values: tuple[Any, ...], key: str) -> str | None:
     named = dict(zip(keys, values, strict=True))
-    return {
-        "queue": None if QUEUE not in named else str(named[QUEUE]),
-        "channel": None if CHANNEL not in named else str(named[CHANNEL]),
-    }
-
-
-def _label(keys: Sequence[str], values: tuple[Any, ...]) -> str:
-    return " / ".join(str(v) for v in values) if keys else "the forecast"
+    return None if key not in named else str(named[key])
 
 
 def _groups(
@@ -116,11 +109,12 @@ def staffing_findings(
             Finding(
                 "6.7",
                 "error",
-                f"{_label(keys, series)}: plan short of the required agents on {_day(date)} in "
+                f"plan short of the required agents on {_day(date)} in "
                 f"{rows.size} interval{'s' if rows.size > 1 else ''} "
                 f"({describe_runs(times[rows], step_ns)}): {short_hours:.2f} agent-hours short, "
                 f"up to {worst:g} agents{explained}",
-                **_who(keys, series),
+                queue=_key(keys, series, QUEUE),
+                channel=_key(keys, series, CHANNEL),
                 intervals=tuple(times[rows]),
                 value=short_hours,
                 limit=0.0,
@@ -144,11 +138,12 @@ def staffing_findings(
             Finding(
                 "6.7",
                 severity,
-                f"{_label(keys, series)}: plan above the required agents on {_day(date)} in "
+                f"plan above the required agents on {_day(date)} in "
                 f"{rows.size} interval{'s' if rows.size > 1 else ''} "
                 f"({describe_runs(times[rows], step_ns)}): {over_hours:.2f} agent-hours over "
                 f"(the line-adherence band allows {allowed:.2f} that day)",
-                **_who(keys, series),
+                queue=_key(keys, series, QUEUE),
+                channel=_key(keys, series, CHANNEL),
                 intervals=tuple(times[rows]),
                 value=over_hours,
                 limit=allowed,
@@ -159,9 +154,7 @@ def staffing_findings(
     return findings
 
 
-def coverage_findings(
-    frame: pd.DataFrame, keys: list[str], *, step_ns: int
-) -> list[Finding]:
+def coverage_findings(frame: pd.DataFrame, keys: list[str], *, step_ns: int) -> list[Finding]:
     """Intervals and queues on one side only, a short plan horizon, unreachable targets."""
     findings: list[Finding] = []
     status = frame["status"].to_numpy()
@@ -174,8 +167,6 @@ def coverage_findings(
     # Per series: first and last planned interval, and whether either side lacks it entirely.
     utc = np.asarray(times.asi8, dtype=np.int64)
     for values, rows in _groups(frame, np.ones(len(frame), dtype=bool), keys):
-        label = _label(keys, values)
-        who = _who(keys, values)
         planned_rows = rows[in_plan[rows]]
         forecast_rows = rows[in_forecast[rows]]
         missing = rows[~in_plan[rows]]
@@ -188,9 +179,10 @@ def coverage_findings(
                     Finding(
                         "6.7",
                         severity,
-                        f"{label}: in the forecast ({missing.size} intervals, "
+                        f"in the forecast ({missing.size} intervals, "
                         f"{req_hours:.2f} agent-hours required) but absent from the plan",
-                        **who,
+                        queue=_key(keys, values, QUEUE),
+                        channel=_key(keys, values, CHANNEL),
                         intervals=tuple(times[missing]),
                         value=req_hours,
                         limit=0.0,
@@ -201,7 +193,10 @@ def coverage_findings(
             else:
                 first, last = utc[planned_rows].min(), utc[planned_rows].max()
                 outside = (utc[missing] < first) | (utc[missing] > last)
-                for part, code in ((missing[outside], "horizon_short"), (missing[~outside], "missing_in_plan")):
+                for part, code in (
+                    (missing[outside], "horizon_short"),
+                    (missing[~outside], "missing_in_plan"),
+                ):
                     if part.size == 0:
                         continue
                     part_hours = float(required[part].sum() * hours)
@@ -220,8 +215,9 @@ def coverage_findings(
                         Finding(
                             "6.7",
                             part_severity,
-                            f"{label}: {text} ({part_hours:.2f} agent-hours required there)",
-                            **who,
+                            f"{text} ({part_hours:.2f} agent-hours required there)",
+                            queue=_key(keys, values, QUEUE),
+                            channel=_key(keys, values, CHANNEL),
                             intervals=tuple(times[part]),
                             value=part_hours,
                             limit=0.0,
@@ -237,14 +233,14 @@ def coverage_findings(
                 Finding(
                     "6.7",
                     severity,
-                    f"{label}: "
-                    + (
+                    (
                         "planned but absent from the forecast"
                         if whole
                         else "plan intervals the forecast does not have (closed per the forecast)"
                     )
                     + f" ({extra.size} intervals, {extra_hours:.2f} agent-hours planned)",
-                    **who,
+                    queue=_key(keys, values, QUEUE),
+                    channel=_key(keys, values, CHANNEL),
                     intervals=tuple(times[extra]),
                     value=extra_hours,
                     limit=0.0,
@@ -260,9 +256,10 @@ def coverage_findings(
             Finding(
                 "6.7",
                 "warning",
-                f"{_label(keys, values)}: no number of agents meets the targets in "
+                f"no number of agents meets the targets in "
                 f"{rows.size} intervals{why}; they are left out of the hours",
-                **_who(keys, values),
+                queue=_key(keys, values, QUEUE),
+                channel=_key(keys, values, CHANNEL),
                 intervals=tuple(times[rows]),
                 code="target_unreachable",
             )
@@ -284,18 +281,17 @@ def service_findings(
     times = pd.DatetimeIndex(frame[TIME])
     row_groups = frame.groupby([*keys, "date"], sort=False, observed=True).indices
     checks = (
-        ("service_level", "daily_service_level", "service level", lambda t: t.service_level, -1),
-        ("abandon_rate", "daily_abandon", "abandonment", lambda t: t.max_abandon, 1),
-        ("asa", "daily_asa", "ASA", lambda t: t.asa, 1),
+        ("service_level", "daily_service_level", "service level", "service_level", -1),
+        ("abandon_rate", "daily_abandon", "abandonment", "max_abandon", 1),
+        ("asa", "daily_asa", "ASA", "asa", 1),
     )
-    for record in daily.itertuples(index=False):
-        row = record._asdict()
+    for row in daily.to_dict("records"):
         series = tuple(row[k] for k in keys)
         target = targets.get(series)
         if target is None or not row["volume"] > 0:
             continue
-        for column, code, name, limit_of, sign in checks:
-            limit = limit_of(target)
+        for column, code, name, attribute, sign in checks:
+            limit = getattr(target, attribute)
             value = row.get(column)
             if limit is None or value is None or not np.isfinite(limit) or np.isnan(value):
                 continue
@@ -316,10 +312,11 @@ def service_findings(
                 Finding(
                     "6.8",
                     "error",
-                    f"{_label(keys, series)}: projected {name} on {_day(row['date'])} with the plan "
+                    f"projected {name} on {_day(row['date'])} with the plan "
                     f"on the forecast volume is {shown} ({bad.size} intervals miss it; "
                     f"{short:.2f} agent-hours short that day)",
-                    **_who(keys, series),
+                    queue=_key(keys, series, QUEUE),
+                    channel=_key(keys, series, CHANNEL),
                     intervals=tuple(times[bad]),
                     value=float(value),
                     limit=float(limit),
@@ -346,11 +343,12 @@ def relief_findings(
             Finding(
                 "6.10",
                 "info",
-                f"{_label(keys, values)}: actual volume exceeded the forecast by more than "
+                f"actual volume exceeded the forecast by more than "
                 f"{band:.0%} ({level} level) in {rows.size} intervals on {len(days)} days "
                 f"({', '.join(days[:5])}{' ...' if len(days) > 5 else ''}): outside the CCC's "
                 "service-level obligation (surplus relief)",
-                **_who(keys, values),
+                queue=_key(keys, values, QUEUE),
+                channel=_key(keys, values, CHANNEL),
                 intervals=tuple(times[rows]),
                 value=excess,
                 limit=band,
@@ -398,18 +396,21 @@ def accuracy_findings(
                     if found is not None:
                         starts.append(found)
             worst = float(part["deviation"].max())
-            periods = ", ".join(f"{pd.Timestamp(p):%Y-%m-%d}" for p in part["period"][:5] if pd.notna(p))
+            periods = ", ".join(
+                f"{pd.Timestamp(p):%Y-%m-%d}" for p in part["period"][:5] if pd.notna(p)
+            )
             more = " ..." if len(part) > 5 else ""
             findings.append(
                 Finding(
                     "6.7",
                     "warning",
-                    f"{_label(keys, series)}: {what} deviates beyond the {limit:.0%} "
+                    f"{what} deviates beyond the {limit:.0%} "
                     f"{level} tolerance in {len(part)} "
                     + ("period" if level == "horizon" else f"{level}s")
                     + (f" ({periods}{more})" if periods else "")
                     + f"; worst deviation {worst:.1%}",
-                    **_who(keys, series),
+                    queue=_key(keys, series, QUEUE),
+                    channel=_key(keys, series, CHANNEL),
                     intervals=tuple(starts),
                     value=worst,
                     limit=limit,
@@ -422,14 +423,17 @@ def accuracy_findings(
         with np.errstate(invalid="ignore"):
             outside = interval_deviation > limit + 1e-12
         for values, rows in _groups(frame, outside, keys):
-            known = int(np.count_nonzero(~np.isnan(interval_deviation[_series_rows(frame, keys, values)])))
+            known = int(
+                np.count_nonzero(~np.isnan(interval_deviation[_series_rows(frame, keys, values)]))
+            )
             findings.append(
                 Finding(
                     "6.7",
                     "warning",
-                    f"{_label(keys, values)}: {what} deviates beyond the {limit:.0%} interval "
+                    f"{what} deviates beyond the {limit:.0%} interval "
                     f"tolerance in {rows.size} of {known} intervals",
-                    **_who(keys, values),
+                    queue=_key(keys, values, QUEUE),
+                    channel=_key(keys, values, CHANNEL),
                     intervals=tuple(times[rows]),
                     value=rows.size / max(known, 1),
                     limit=limit,

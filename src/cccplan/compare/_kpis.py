@@ -32,6 +32,7 @@ _CHUNK = 1 << 14
 
 def _immediate(
     out: dict[str, FloatArray],
+    *,
     rows: IntpArray,
     agents: FloatArray,
     load: FloatArray,
@@ -64,6 +65,7 @@ def _immediate(
 
 def _deferred(
     out: dict[str, FloatArray],
+    *,
     rows: IntpArray,
     times_ns: npt.NDArray[np.int64],
     volume: FloatArray,
@@ -103,6 +105,7 @@ def plan_kpis(
     volume: FloatArray,
     aht: FloatArray,
     agents: FloatArray,
+    *,
     times_ns: npt.NDArray[np.int64],
     series: Sequence[tuple[IntpArray, ServiceTarget]],
     seconds: float,
@@ -136,9 +139,25 @@ def plan_kpis(
         if rows.size == 0:
             continue
         if target.is_deferred:
-            _deferred(out, rows, times_ns, volume, safe_aht, agents, seconds, target)
+            _deferred(
+                out,
+                rows=rows,
+                times_ns=times_ns,
+                volume=volume,
+                aht=safe_aht,
+                agents=agents,
+                seconds=seconds,
+                target=target,
+            )
         else:
             immediate.setdefault(target, []).append(rows)
     for target, parts in immediate.items():
-        _immediate(out, np.concatenate(parts), agents, load, safe_aht, target)
+        _immediate(
+            out,
+            rows=np.concatenate(parts),
+            agents=agents,
+            load=load,
+            aht=safe_aht,
+            target=target,
+        )
     return out

@@ -77,7 +77,9 @@ _SUMS = (
 # ---------------------------------------------------------------------------
 
 
-def _fraction(name: str, value: Any, *, upper: float = math.inf, strict_upper: bool = False) -> float:
+def _fraction(
+    name: str, value: Any, *, upper: float = math.inf, strict_upper: bool = False
+) -> float:
     try:
         number = float(value)
     except (TypeError, ValueError):
@@ -139,10 +141,14 @@ def _settings(
         if value is not None:
             tolerance[str(level)] = _fraction(f"accuracy_tolerance[{level!r}]", value)
     return {
-        "shrinkage": None if shrinkage is None else _fraction("shrinkage", shrinkage, upper=1.0, strict_upper=True),
+        "shrinkage": None
+        if shrinkage is None
+        else _fraction("shrinkage", shrinkage, upper=1.0, strict_upper=True),
         "shrinkage_source": source,
         "adherence_band": _fraction("adherence_band", adherence_band),
-        "variance_band": None if variance_band is None else _fraction("variance_band", variance_band),
+        "variance_band": None
+        if variance_band is None
+        else _fraction("variance_band", variance_band),
         "variance_level": variance_level,
         "surplus_relief": relief,
         "accuracy_tolerance": tolerance,
@@ -215,7 +221,9 @@ def _named(keys: list[str], key: SeriesKey) -> dict[str, str]:
 
 
 def _targets_of(
-    series: list[SeriesKey], keys: list[str], finder: Callable[[str | None, str | None], ServiceTarget | None]
+    series: list[SeriesKey],
+    keys: list[str],
+    finder: Callable[[str | None, str | None], ServiceTarget | None],
 ) -> dict[SeriesKey, ServiceTarget]:
     chosen: dict[SeriesKey, ServiceTarget] = {}
     missing: list[str] = []
@@ -263,7 +271,8 @@ def _weights(frame: pd.DataFrame) -> pd.DataFrame:
     known_asa = (answered > 0) & ~np.isnan(asa)
     adherent = frame["adherent"].to_numpy(dtype=bool)
     counted = ~(
-        (frame["status"].to_numpy() != "plan_only") & np.isnan(frame["required"].to_numpy(dtype=np.float64))
+        (frame["status"].to_numpy() != "plan_only")
+        & np.isnan(frame["required"].to_numpy(dtype=np.float64))
     )
     pieces = {
         "intervals": np.ones(len(frame)),
@@ -287,7 +296,9 @@ def _weights(frame: pd.DataFrame) -> pd.DataFrame:
     return pd.DataFrame(pieces, index=frame.index)
 
 
-def _finish(table: pd.DataFrame, keys: list[str], targets: Mapping[SeriesKey, ServiceTarget]) -> pd.DataFrame:
+def _finish(
+    table: pd.DataFrame, keys: list[str], targets: Mapping[SeriesKey, ServiceTarget]
+) -> pd.DataFrame:
     def ratio(num: str, den: str) -> FloatArray:
         n = table[num].to_numpy(dtype=np.float64)
         d = table[den].to_numpy(dtype=np.float64)
@@ -298,7 +309,9 @@ def _finish(table: pd.DataFrame, keys: list[str], targets: Mapping[SeriesKey, Se
     short = (table["under_hours"] + table["missing_hours"]).to_numpy(dtype=np.float64)
     surplus = (table["over_hours"] + table["unforecast_hours"]).to_numpy(dtype=np.float64)
     with np.errstate(invalid="ignore", divide="ignore"):
-        table["coverage"] = np.where(required > 0, 1.0 - short / np.where(required > 0, required, 1.0), np.nan)
+        table["coverage"] = np.where(
+            required > 0, 1.0 - short / np.where(required > 0, required, 1.0), np.nan
+        )
         table["efficiency"] = np.where(
             required > 0, 1.0 - (short + surplus) / np.where(required > 0, required, 1.0), np.nan
         )
@@ -306,10 +319,7 @@ def _finish(table: pd.DataFrame, keys: list[str], targets: Mapping[SeriesKey, Se
     table["service_level"] = ratio("_sl_num", "_sl_den")
     table["abandon_rate"] = ratio("_ab_num", "_ab_den")
     table["asa"] = ratio("_asa_num", "_asa_den")
-    if keys:
-        series = list(zip(*(table[k] for k in keys), strict=True))
-    else:
-        series = [()] * len(table)
+    series = list(zip(*(table[k] for k in keys), strict=True)) if keys else [()] * len(table)
 
     def pick(attribute: str) -> FloatArray:
         values = np.full(len(table), np.nan)
@@ -353,7 +363,9 @@ def _rollup(
         table = data.groupby(by, sort=True, observed=True)[sums].sum(min_count=0).reset_index()
         if "actual_volume" in data:
             table["actual_volume"] = (
-                data.groupby(by, sort=True, observed=True)["actual_volume"].sum(min_count=1).to_numpy()
+                data.groupby(by, sort=True, observed=True)["actual_volume"]
+                .sum(min_count=1)
+                .to_numpy()
             )
     else:
         table = data[sums].sum().to_frame().T
@@ -399,6 +411,7 @@ def _local_periods(times: pd.Series) -> tuple[pd.Series, pd.Series]:
 
 def _net_agents(
     plan: pd.DataFrame,
+    *,
     measures: tuple[str, ...],
     keys: list[str],
     settings: dict[str, Any],
@@ -449,7 +462,8 @@ def _required_on(
     data[VOLUME] = volume
     data[AHT] = aht
     data.attrs["freq"] = frame.attrs["freq"]
-    return staff(data, targets, integer=integer)["agents"].to_numpy(dtype=np.float64)
+    agents = staff(data, targets, integer=integer)["agents"].to_numpy(dtype=np.float64)
+    return np.asarray(agents, dtype=np.float64)
 
 
 def compare(
@@ -583,7 +597,11 @@ def compare(
     fc = validate_forecast(forecast)
     keys = [k for k in KEY_COLUMNS if k in fc.columns]
     freq = fc.attrs["freq"]
-    seconds = pd.Timedelta(pd.tseries.frequencies.to_offset(freq)).total_seconds() if freq != "D" else 86_400.0
+    seconds = (
+        pd.Timedelta(pd.tseries.frequencies.to_offset(freq)).total_seconds()
+        if freq != "D"
+        else 86_400.0
+    )
     hours = seconds / 3600.0
     step_ns = round(seconds * 1e9)
     tz = fc[TIME].dt.tz
@@ -595,11 +613,15 @@ def compare(
     base.attrs["freq"] = freq
     staffed = staff(base, staff_targets, integer=integer)
     base["required"] = staffed["agents"].to_numpy(dtype=np.float64)
-    base["explanation"] = staffed["explanation"].where(base["required"].isna().to_numpy(), "").to_numpy()
+    base["explanation"] = (
+        staffed["explanation"].where(base["required"].isna().to_numpy(), "").to_numpy()
+    )
 
     aligned = align_plan(plan, fc, notes=notes)
     pl = aligned.frame
-    net, own = _net_agents(pl, aligned.measures, keys, settings, finder, notes)
+    net, own = _net_agents(
+        pl, measures=aligned.measures, keys=keys, settings=settings, finder=finder, notes=notes
+    )
     pl = pl[[*keys, TIME, *(["scheduled"] if "scheduled" in aligned.measures else [])]].copy()
     pl["planned"] = net
     pl["_planned_own"] = own
@@ -607,8 +629,16 @@ def compare(
     merged = base.merge(pl, on=[*keys, TIME], how="outer", indicator=True, sort=False)
     merged = merged.sort_values([*keys, TIME], kind="stable", ignore_index=True)
     indicator = merged.pop("_merge").to_numpy()
-    status = np.where(indicator == "both", "matched", np.where(indicator == "left_only", "forecast_only", "plan_only"))
-    merged.insert(len(keys) + 1, "status", pd.Categorical(status, categories=["matched", "forecast_only", "plan_only"]))
+    status = np.where(
+        indicator == "both",
+        "matched",
+        np.where(indicator == "left_only", "forecast_only", "plan_only"),
+    )
+    merged.insert(
+        len(keys) + 1,
+        "status",
+        pd.Categorical(status, categories=["matched", "forecast_only", "plan_only"]),
+    )
     in_forecast = status != "plan_only"
     matched = status == "matched"
     plan_hours_in = float(np.sum(net) * hours)
@@ -628,7 +658,10 @@ def compare(
     extra_findings: list[Finding] = []
     accuracy_parts: list[pd.DataFrame] = []
     fc_index = merged.loc[in_forecast, [*keys, TIME]]
-    for argument, frame, prefix in (("actuals", actuals, "actual"), ("ccc_forecast", ccc_forecast, "ccc")):
+    for argument, frame, prefix in (
+        ("actuals", actuals, "actual"),
+        ("ccc_forecast", ccc_forecast, "ccc"),
+    ):
         other = align_volumes(frame, fc, argument=argument, notes=notes)
         if other is None:
             continue
@@ -704,9 +737,9 @@ def compare(
         np.nan_to_num(merged[VOLUME].to_numpy(dtype=np.float64)),
         merged[AHT].to_numpy(dtype=np.float64),
         planned_eff,
-        np.asarray(merged[TIME].array.asi8, dtype=np.int64),
-        kpi_series,
-        seconds,
+        times_ns=np.asarray(merged[TIME].array.asi8, dtype=np.int64),
+        series=kpi_series,
+        seconds=seconds,
     )
     for name, values in kpis.items():
         merged[name] = values
@@ -727,7 +760,9 @@ def compare(
         and settings["variance_band"] is not None
         and settings["surplus_relief"]
     ):
-        relieved = relief_mask(merged, keys, band=settings["variance_band"], level=settings["variance_level"])
+        relieved = relief_mask(
+            merged, keys, band=settings["variance_band"], level=settings["variance_level"]
+        )
     merged["relieved"] = relieved
 
     tolerance = settings["accuracy_tolerance"]
@@ -793,9 +828,15 @@ def compare(
     if agreement is not None and check_agreement and callable(getattr(agreement, "check", None)):
         findings += list(agreement.check(forecast=forecast, plan=plan, actuals=actuals))
 
-    accuracy = (
-        pd.concat(accuracy_parts, ignore_index=True) if accuracy_parts else pd.DataFrame()
-    )
+    accuracy = pd.concat(accuracy_parts, ignore_index=True) if accuracy_parts else pd.DataFrame()
+    order = [
+        *keys, TIME, "status", VOLUME, AHT, "required", "planned", "gap", "scheduled",
+        "service_level", "asa", "abandon_rate", "occupancy", "required_hours", "planned_hours",
+        "over_hours", "under_hours", "missing_hours", "unforecast_hours", "adherent", "relieved",
+        "actual_volume", "actual_aht", "ccc_volume", "ccc_aht",
+        *(f"gap_{d}" for d in drivers), "explanation", "date", "week",
+    ]  # fmt: skip
+    merged = merged[[c for c in order if c in merged.columns]]
     merged.attrs = {"freq": freq}
     return Reconciliation(
         intervals=merged,

@@ -81,11 +81,11 @@ class Reconciliation:
 
     @property
     def findings_frame(self) -> pd.DataFrame:
-        """The findings as a tidy frame, one row each (see :func:`cccplan.requirements.findings_frame`)."""
+        """The findings as a tidy frame (:func:`cccplan.requirements.findings_frame`)."""
         return findings_frame(self.findings)
 
     def totals(self) -> dict[str, float]:
-        """Horizon totals over every series: hours, coverage, efficiency, adherence, service level."""
+        """Totals over every series and the horizon: hours, coverage, efficiency, service level."""
         from cccplan.compare.api import horizon_totals  # noqa: PLC0415 - avoids an import cycle
 
         return horizon_totals(self)
@@ -131,7 +131,9 @@ class Reconciliation:
         return markdown_text(self)
 
     def __repr__(self) -> str:
-        counts = {s: sum(f.severity == s for f in self.findings) for s in ("error", "warning", "info")}
+        counts = {
+            s: sum(f.severity == s for f in self.findings) for s in ("error", "warning", "info")
+        }
         return (
             f"Reconciliation({len(self.intervals)} intervals at {self.freq}, {self.timezone}; "
             f"findings: {counts['error']} errors, {counts['warning']} warnings, "
