@@ -29,6 +29,7 @@ from cccplan.queueing import required_agents
 from cccplan.simulation import SimulationSummary, simulate
 from cccplan.simulation._engine import run_queue
 from cccplan.simulation.day import _handle_times
+from cccplan.staffing import ServiceTarget
 
 TZ = "Europe/Berlin"
 
@@ -320,7 +321,6 @@ def test_staffing_of_several_series_is_filtered_by_keys() -> None:
         (lambda f: f.drop(columns="agents"), "agents"),
         (lambda f: f.drop(columns="volume"), "volume"),
         (lambda f: pd.concat([f, f]), "duplicate"),
-        (lambda f: pd.concat([f.assign(queue="a"), f.assign(queue="b")]), "series"),
         (
             lambda f: f.assign(
                 interval_start=f["interval_start"]
@@ -382,3 +382,126 @@ def test_fifty_agent_voice_day_is_fast() -> None:
     elapsed = time.perf_counter() - began
     assert elapsed < 10.0
     assert result.attrs["summary"].offered == pytest.approx(5000.0, rel=0.02)
+
+
+# ---------------------------------------------------------------------------
+# Several series, per-series targets, patience distributions
+# ---------------------------------------------------------------------------
+
+
+def _two_queues() -> pd.DataFrame:
+    sales = _day(100.0, 24, periods=8)
+    sales.insert(0, "queue", "sales")
+    sales.insert(1, "channel", "voice")
+    support = _day(50.0, 14, periods=8, aht=240.0)
+    support.insert(0, "queue", "support")
+    support.insert(1, "channel", "voice")
+    frame = pd.concat([support, sales], ignore_index=True)  # not sorted on purpose
+    frame.attrs["freq"] = "15min"
+    return frame
+
+
+def test_several_series_are_simulated_with_their_own_targets() -> None:
+    from cccplan.queueing import erlang_a, service_level  # noqa: PLC0415
+
+    targets = {
+        "sales": {"service_level": 0.8, "threshold": 20},
+        "support": {"service_level": 0.8, "threshold": 60, "patience": 120},
+    }
+    result = simulate(_two_queues(), targets=targets, replications=5, seed=3)
+    assert result["queue"].tolist() == ["sales"] * 8 + ["support"] * 8
+    assert (result["channel"] == "voice").all()
+    sales = result[result["queue"] == "sales"]
+    support = result[result["queue"] == "support"]
+    # Sales: Erlang C at 20 s (no patience in its target, none in the arguments).
+    expected_sales = float(service_level(24, 100 * 180 / 900, 180, 20))
+    np.testing.assert_allclose(sales["erlang_service_level"], expected_sales)
+    assert (sales["erlang_abandon_rate"] == 0).all()
+    assert (sales["sim_abandon_rate"] == 0).all()
+    # Support: Erlang A at 60 s with 120 s patience, and people do abandon.
+    expected_support = erlang_a(14, 50 * 240 / 900, 240, 120, 60)
+    np.testing.assert_allclose(support["erlang_service_level"], expected_support.service_level)
+    np.testing.assert_allclose(support["erlang_abandon_rate"], expected_support.p_abandon)
+    assert support["sim_abandon_rate"].mean() > 0
+    summaries = result.attrs["summaries"]
+    assert summaries["queue"].tolist() == ["sales", "support"]
+    assert "summary" not in result.attrs
+    assert summaries["erlang_service_level"].iloc[0] == pytest.approx(expected_sales)
+
+
+def test_a_series_gets_the_same_numbers_alone_or_with_others() -> None:
+    frame = _two_queues()
+    both = simulate(frame, patience=180.0, replications=4, seed=7)
+    alone = simulate(frame[frame["queue"] == "support"], patience=180.0, replications=4, seed=7)
+    columns = ["sim_service_level", "sim_asa", "sim_abandon_rate"]
+    pd.testing.assert_frame_equal(
+        both.loc[both["queue"] == "support", columns].reset_index(drop=True),
+        alone[columns].reset_index(drop=True),
+    )
+    assert isinstance(alone.attrs["summary"], SimulationSummary)
+    other_seed = simulate(frame, patience=180.0, replications=4, seed=8)
+    assert not np.allclose(other_seed["sim_asa"], both["sim_asa"])
+
+
+def test_staffing_frame_of_several_series_is_matched_by_keys() -> None:
+    frame = _two_queues()
+    result = simulate(frame.drop(columns="agents"), frame, replications=3, seed=0)
+    assert result.groupby("queue")["agents"].first().to_dict() == {"sales": 24, "support": 14}
+
+
+def test_chat_concurrency_is_simulated_as_session_slots() -> None:
+    from cccplan.staffing.concurrency import concurrent_kpis  # noqa: PLC0415
+
+    chat = _day(120.0, 10, periods=8, aht=300.0)
+    chat.insert(0, "channel", "chat")
+    target = {"chat": {"service_level": 0.8, "threshold": 60, "concurrency": 3}}
+    result = simulate(chat, targets=target, replications=10, seed=4)
+    # 10 agents x 3 slots, sessions 30 % longer (slowdown 0.15 per extra session).
+    expected = concurrent_kpis(10, 120 * 300 / 900, 300, concurrency=3, slowdown=0.15, threshold=60)
+    np.testing.assert_allclose(result["erlang_service_level"], expected["service_level"])
+    assert result["aht"].eq(300.0).all()  # the forecast's AHT is reported unchanged
+    summary = result.attrs["summary"]
+    assert (
+        summary.service_level_lo - 0.03
+        <= expected["service_level"]
+        <= summary.service_level_hi + 0.03
+    )
+    # With one slot per agent the same 10 agents could not keep up (load 40 Erlangs).
+    voice = simulate(chat.assign(channel="voice"), replications=3, seed=4)
+    assert voice.attrs["summary"].service_level < 0.2
+
+
+def test_deferred_series_raise() -> None:
+    email = _day(10.0, 1, periods=4)
+    email.insert(0, "channel", "email")
+    with pytest.raises(InputError, match="deferred work"):
+        simulate(email, replications=2)
+    deferred_target = ServiceTarget(service_level=0.9, response_window=86400)
+    with pytest.raises(InputError, match="response_window"):
+        simulate(email.assign(channel="voice"), targets=deferred_target, replications=2)
+    with pytest.raises(InputError, match="targets"):
+        simulate(email.assign(channel="voice"), targets=[1, 2], replications=2)  # type: ignore[arg-type]
+
+
+def test_patience_distributions() -> None:
+    from cccplan.simulation.day import _patience  # noqa: PLC0415
+
+    rng = np.random.default_rng(0)
+    lognormal = _patience(rng, 200_000, 90.0, "lognormal", 0.5)
+    assert lognormal.mean() == pytest.approx(90.0, rel=0.01)
+    assert lognormal.std() / lognormal.mean() == pytest.approx(0.5, rel=0.03)
+    assert (_patience(rng, 5, 90.0, "deterministic", 1.0) == 90.0).all()
+    assert np.isinf(_patience(rng, 5, math.inf, "exponential", 1.0)).all()
+    # Understaffed (20 Erlangs, 20 agents): with everyone waiting exactly 60 s
+    # nobody leaves early, so fewer abandon than with exponential patience of
+    # the same mean, under which many leave in the first seconds.
+    tight = _day(100.0, 20, periods=8)
+    exponential = simulate(tight, patience=60.0, replications=5, seed=5)
+    fixed = simulate(
+        tight, patience=60.0, patience_distribution="deterministic", replications=5, seed=5
+    )
+    assert fixed.attrs["summary"].abandon_rate < exponential.attrs["summary"].abandon_rate
+    with pytest.raises(InputError, match="patience_distribution"):
+        simulate(tight, patience=60.0, patience_distribution="uniform", replications=2)  # type: ignore[arg-type]
+    with pytest.raises(InputError, match="patience_cv"):
+        simulate(tight, patience=60.0, patience_cv=0, replications=2)

@@ -68,7 +68,12 @@ Conventions
   their current contact, and no new contact is answered until the number in
   service is below the new number of agents.
 * Handle times are drawn with the AHT of the interval the contact arrived in;
-  patience is exponential with mean ``patience`` and only runs in the queue.
+  patience (exponential by default; deterministic or log-normal on request)
+  has mean ``patience`` and only runs in the queue.
+* Several series (``queue``/``channel`` keys) are simulated one by one, each
+  as its own queue with its own agents, threshold and patience (from the
+  staffing targets where given); chat agents with concurrency ``k`` are ``k``
+  session slots, as in staffing.
 * Figures are by arrival interval: a contact arriving at 09:14 and answered at
   09:16 counts in 09:00-09:15.
 * Per interval: service level = answered within the threshold / offered, ASA =
@@ -97,9 +102,12 @@ References
 
 from __future__ import annotations
 
+import dataclasses
 import math
+import zlib
+from collections.abc import Mapping
 from dataclasses import dataclass
-from typing import Literal
+from typing import Any, Literal, TypeAlias
 
 import numpy as np
 import numpy.typing as npt
@@ -108,16 +116,22 @@ from scipy import stats
 
 from cccplan.exceptions import InputError
 from cccplan.frames._columns import AHT, KEY_COLUMNS, TIME, VOLUME
+from cccplan.frames._lookup import SeriesLookup
 from cccplan.frames.validate import infer_freq
 from cccplan.queueing import asa as erlang_c_asa
 from cccplan.queueing import erlang_a
 from cccplan.queueing import service_level as erlang_c_service_level
 from cccplan.simulation._engine import run_queue
+from cccplan.staffing.targets import ServiceTarget
 
 __all__ = ["SimulationSummary", "simulate"]
 
 FloatArray = npt.NDArray[np.float64]
 AGENTS = "agents"
+#: A target for every series, or per series as for cccplan.staff.
+Targets: TypeAlias = ServiceTarget | Mapping[Any, ServiceTarget | Mapping[str, Any]]
+# Channels of deferred work, which has no queue to simulate (as in cccplan.staffing.api).
+_DEFERRED_CHANNELS = ("email", "social", "backoffice")
 _METRICS = ("service_level", "asa", "abandon_rate", "offered")
 # Warm-up with warmup="previous": this long, or WARMUP_AHTS handle times if longer.
 _WARMUP_SECONDS = 3600.0
@@ -340,6 +354,20 @@ def _handle_times(
     return mean * rng.lognormal(-0.5 * sigma2, math.sqrt(sigma2), mean.shape[0])
 
 
+def _patience(
+    rng: np.random.Generator, count: int, mean: float, distribution: str, cv: float
+) -> FloatArray:
+    """Patience of ``count`` contacts in seconds, with mean ``mean`` (inf: nobody abandons)."""
+    if math.isinf(mean):
+        return np.full(count, math.inf)
+    if distribution == "exponential":
+        return np.asarray(rng.exponential(mean, count), dtype=np.float64)
+    if distribution == "deterministic":
+        return np.full(count, mean)
+    sigma2 = math.log1p(cv * cv)
+    return mean * rng.lognormal(-0.5 * sigma2, math.sqrt(sigma2), count)
+
+
 @dataclass(frozen=True)
 class _Model:
     """Everything a replication needs, on the grid (closed slots included)."""
@@ -352,8 +380,11 @@ class _Model:
     warmup_seconds: float
     threshold: float
     patience: float
+    patience_distribution: str
+    patience_cv: float
     service: str
     cv: float
+    concurrency: int  # session slots per agent
 
 
 def _replicate(rng: np.random.Generator, model: _Model) -> FloatArray:
@@ -372,10 +403,9 @@ def _replicate(rng: np.random.Generator, model: _Model) -> FloatArray:
     arrival, slot = arrival[order], slot[order]
     handle = _handle_times(rng, aht[slot + 1], model.service, model.cv)
     waits_for: FloatArray
-    if math.isinf(model.patience):
-        waits_for = np.full(arrival.shape[0], math.inf)
-    else:
-        waits_for = np.asarray(rng.exponential(model.patience, arrival.shape[0]), dtype=np.float64)
+    waits_for = _patience(
+        rng, arrival.shape[0], model.patience, model.patience_distribution, model.patience_cv
+    )
     fates = run_queue(arrival, handle, waits_for, model.segment_start, model.segment_agents)
     keep = slot >= 0
     where = slot[keep]
@@ -482,8 +512,11 @@ def simulate(
     *,
     threshold: float = 20.0,
     patience: float | None = None,
+    targets: Targets | None = None,
     service: Literal["exponential", "lognormal"] = "exponential",
     cv: float = 1.0,
+    patience_distribution: Literal["exponential", "deterministic", "lognormal"] = "exponential",
+    patience_cv: float = 1.0,
     replications: int = 20,
     seed: int | np.random.SeedSequence | None = 0,
     warmup: Literal["previous", "empty"] | float = "previous",
@@ -494,35 +527,62 @@ def simulate(
     Parameters
     ----------
     forecast : pandas.DataFrame
-        One series' interval frame: ``interval_start`` (timezone-aware),
-        ``volume`` (expected contacts offered per interval, >= 0) and ``aht``
-        (average handle time in seconds, > 0 where volume > 0); optional
-        ``queue``/``channel`` keys (one series only). Intervals sit on a
-        regular sub-daily grid (the length is inferred, with
-        ``frame.attrs["freq"]`` as a hint); absent intervals are closed.
+        An interval frame: ``interval_start`` (timezone-aware), ``volume``
+        (expected contacts offered per interval, >= 0) and ``aht`` (average
+        handle time in seconds, > 0 where volume > 0); optional
+        ``queue``/``channel`` keys. Each series (combination of the keys) is
+        simulated as its own queue. Intervals sit on a regular sub-daily grid
+        (the length is inferred, with ``frame.attrs["freq"]`` as a hint);
+        absent intervals are closed.
     staffing : pandas.DataFrame or None, default None
         ``interval_start`` and ``agents`` (whole numbers >= 0: agents taking
         contacts, i.e. after shrinkage -- not ``scheduled``), e.g. the output of
-        :func:`cccplan.staff`; rows of other series (by ``queue``/``channel``)
-        are ignored. ``None``: ``agents`` is a column of ``forecast``. An
-        interval in only one of the frames has no agents, or no arrivals.
+        :func:`cccplan.staff`; each series of the forecast takes the rows with
+        its ``queue``/``channel`` values, rows of other series are ignored.
+        ``None``: ``agents`` is a column of ``forecast``. An interval in only
+        one of the frames has no agents, or no arrivals.
     threshold : float, default 20.0
-        Service-level threshold in seconds (answered within it counts as good).
+        Service-level threshold in seconds (answered within it counts as good),
+        for every series whose target does not give one.
     patience : float or None, default None
-        Mean patience in seconds, exponentially distributed; ``None`` (or
-        ``inf``): nobody abandons, and the Erlang figures are Erlang C;
-        otherwise they are Erlang A.
+        Mean patience in seconds, for every series whose target does not give
+        one; ``None`` (or ``inf``): nobody abandons, and the Erlang figures
+        are Erlang C; otherwise they are Erlang A.
+    targets : ServiceTarget or mapping, optional
+        The staffing targets, as given to :func:`cccplan.staff` (one
+        :class:`~cccplan.ServiceTarget`, or a mapping looked up as
+        ``(queue, channel)``, queue, channel, then ``None``). A series' target
+        supplies its ``threshold`` and ``patience`` (where set; else the
+        arguments above) and its chat ``concurrency``: an agent is then
+        ``concurrency`` session slots with handle time ``aht (1 +
+        concurrency_slowdown (concurrency - 1))``, the model of
+        :mod:`cccplan.staffing.concurrency`, and the Erlang figures are those
+        of the slots. A series without a target uses the arguments. Deferred
+        work (a target with ``response_window``, or an email, social or
+        back-office channel without targets) has no queue to simulate and
+        raises.
     service : {"exponential", "lognormal"}, default "exponential"
         Handle-time distribution, with mean the ``aht`` of the interval the
         contact arrived in.
     cv : float, default 1.0
         Coefficient of variation (standard deviation / mean) of log-normal
         handle times, > 0; ignored for exponential ones (whose cv is 1).
+    patience_distribution : {"exponential", "deterministic", "lognormal"}, default "exponential"
+        Distribution of the customers' patience, with mean ``patience``:
+        exponential (the Erlang A assumption), the same for everyone, or
+        log-normal with coefficient of variation ``patience_cv``. The Erlang
+        figures stay Erlang A's (exponential) on purpose: the difference is
+        the error of the formula.
+    patience_cv : float, default 1.0
+        Coefficient of variation of log-normal patience, > 0.
     replications : int, default 20
         Independent runs (>= 2), for the confidence intervals.
     seed : int, numpy.random.SeedSequence or None, default 0
         Seed of the replications (each gets its own stream spawned from it; no
-        global random state). ``None`` draws fresh entropy.
+        global random state). A series with keys draws from streams derived
+        from the seed and its keys, so it gets the same numbers simulated
+        alone or with other series, in any order. ``None`` draws fresh
+        entropy.
     warmup : {"previous", "empty"} or float, default "previous"
         State when the span starts. ``"previous"``: as if the first interval's
         arrival rate, AHT and agents had lasted max(1 h, 20 AHT) before it (a
@@ -535,8 +595,9 @@ def simulate(
     Returns
     -------
     pandas.DataFrame
-        One row per open interval (present in either frame), sorted: the keys,
-        ``interval_start``, ``volume``, ``aht``, ``agents``; for each of
+        One row per series and open interval (present in either frame),
+        sorted by the keys and time: the keys, ``interval_start``,
+        ``volume``, ``aht``, ``agents``; for each of
         ``offered``, ``service_level`` (answered within ``threshold`` /
         offered), ``asa`` (mean wait of answered contacts, seconds) and
         ``abandon_rate`` (abandoned / offered) the columns ``sim_<name>``
@@ -546,15 +607,18 @@ def simulate(
         than two replications had contacts); then ``erlang_service_level``,
         ``erlang_asa`` and ``erlang_abandon_rate`` (Erlang C, or Erlang A with
         ``patience``, for the interval's load and agents in steady state).
-        ``attrs["summary"]`` is a :class:`SimulationSummary` of the whole
-        span; ``attrs["freq"]`` the interval length.
+        ``attrs["summaries"]`` is a DataFrame with one row per series: its
+        keys and the fields of its :class:`SimulationSummary` (whole-span
+        figures); with one series ``attrs["summary"]`` is that
+        :class:`SimulationSummary` itself (absent with several series: their
+        figures are not pooled). ``attrs["freq"]`` is the interval length.
 
     Raises
     ------
     InputError
         Missing columns, negative or non-finite volume, non-positive AHT where
-        volume > 0, agents not whole numbers >= 0, several series, intervals
-        off a regular grid, or a bad keyword (each message names it).
+        volume > 0, agents not whole numbers >= 0, intervals off a regular
+        grid, deferred work, or a bad keyword (each message names it).
 
     Notes
     -----
@@ -623,12 +687,190 @@ def simulate(
     elif not (isinstance(warmup, (int, float)) and math.isfinite(warmup) and warmup >= 0):
         raise InputError(f'warmup must be "previous", "empty" or seconds >= 0, not {warmup!r}')
 
-    plan = _plan(forecast, staffing)
+    if patience_distribution not in ("exponential", "deterministic", "lognormal"):
+        raise InputError(
+            'patience_distribution must be "exponential", "deterministic" or "lognormal", '
+            f"not {patience_distribution!r}"
+        )
+    if not (
+        isinstance(patience_cv, (int, float)) and math.isfinite(patience_cv) and patience_cv > 0
+    ):
+        raise InputError(f"patience_cv must be a finite number > 0, not {patience_cv!r}")
+
+    fc = _require(
+        forecast, "forecast", (TIME, VOLUME, AHT) + (() if staffing is not None else (AGENTS,))
+    )
+    keys = [k for k in KEY_COLUMNS if k in fc.columns]
+    parts: list[tuple[dict[str, object], pd.DataFrame]]
+    if keys:
+        groups = fc.groupby(keys, sort=True, dropna=False)
+        parts = [
+            (dict(zip(keys, key if isinstance(key, tuple) else (key,), strict=True)), part)
+            for key, part in groups
+        ]
+    else:
+        parts = [({}, fc)]
+    if not parts:
+        raise InputError("forecast has no intervals to simulate")
+    root = seed if isinstance(seed, np.random.SeedSequence) else np.random.SeedSequence(seed)
+    settings = _settings_per_series(
+        [named for named, _ in parts], targets, threshold=threshold, patience=mean_patience
+    )
+    results: list[pd.DataFrame] = []
+    summaries: list[dict[str, object]] = []
+    for (named, rows), setting in zip(parts, settings, strict=True):
+        part = rows.copy()
+        part.attrs = dict(fc.attrs)
+        plan = _plan(part, staffing)
+        # Each series draws from its own streams, derived from the seed and its key:
+        # the same numbers alone or among other series, in any order.
+        stream = (
+            np.random.SeedSequence(
+                entropy=root.entropy,
+                spawn_key=(*root.spawn_key, zlib.crc32(repr(sorted(named.items())).encode())),
+            )
+            if named
+            else root
+        )
+        out, summary = _run_series(
+            plan,
+            setting,
+            patience_distribution=patience_distribution,
+            patience_cv=float(patience_cv),
+            service=service,
+            cv=float(cv),
+            replications=int(replications),
+            stream=stream,
+            warmup=warmup,
+            confidence=confidence,
+        )
+        results.append(out)
+        summaries.append({**named, **dataclasses.asdict(summary)})
+    result = pd.concat(results, ignore_index=True) if len(results) > 1 else results[0]
+    result.attrs = dict(results[0].attrs)
+    if len(results) == 1:
+        result.attrs["summary"] = results[0].attrs["summary"]
+    else:
+        result.attrs.pop("summary", None)
+    result.attrs["summaries"] = pd.DataFrame(summaries)
+    return result
+
+
+@dataclass(frozen=True)
+class _Setting:
+    """Queue parameters of one series."""
+
+    threshold: float
+    patience: float  # mean, seconds; inf: nobody abandons
+    concurrency: int
+    slowdown: float
+
+
+def _settings_per_series(
+    series: list[dict[str, object]],
+    targets: object,
+    *,
+    threshold: float,
+    patience: float,
+) -> list[_Setting]:
+    """Threshold, patience and concurrency of each series: its target's, else the arguments."""
+    default = _Setting(threshold=float(threshold), patience=patience, concurrency=1, slowdown=0.0)
+    if targets is None:
+        for named in series:
+            channel = str(named.get("channel", "")).lower()
+            if channel in _DEFERRED_CHANNELS:
+                raise InputError(
+                    f"simulate: {_label(named)} is deferred work ({channel}), which has no "
+                    "queue to simulate (its backlog and on-time share are in cccplan.staff's "
+                    "output); select the immediate series, e.g. "
+                    'frame[~frame["channel"].isin(["email", "social", "backoffice"])]'
+                )
+        return [default] * len(series)
+    if isinstance(targets, ServiceTarget):
+        chosen: list[ServiceTarget | None] = [targets] * len(series)
+    elif isinstance(targets, Mapping):
+        lookup = SeriesLookup(
+            {key: _as_target(value, key) for key, value in targets.items()},
+            function="simulate",
+            argument="targets",
+        )
+        chosen = [
+            lookup.get(
+                None if named.get("queue") is None else str(named["queue"]),
+                None if named.get("channel") is None else str(named["channel"]),
+            )
+            for named in series
+        ]
+    else:
+        raise InputError(
+            "simulate: `targets` must be None, a ServiceTarget or a mapping of series key -> "
+            f"ServiceTarget (as for cccplan.staff); got {type(targets).__name__}"
+        )
+    settings = []
+    for named, target in zip(series, chosen, strict=True):
+        if target is None:
+            settings.append(default)
+            continue
+        if target.is_deferred:
+            raise InputError(
+                f"simulate: the target of {_label(named)} has a response_window: deferred "
+                "work has no queue to simulate (its backlog and on-time share are in "
+                "cccplan.staff's output); select the immediate series"
+            )
+        settings.append(
+            _Setting(
+                threshold=default.threshold if target.threshold is None else target.threshold,
+                patience=patience if target.patience is None else float(target.patience),
+                concurrency=target.concurrency,
+                slowdown=target.concurrency_slowdown,
+            )
+        )
+    return settings
+
+
+def _as_target(value: object, key: object) -> ServiceTarget:
+    if isinstance(value, ServiceTarget):
+        return value
+    if isinstance(value, Mapping):
+        try:
+            return ServiceTarget(**{str(k): v for k, v in value.items()})
+        except InputError as exc:
+            raise InputError(f"simulate: targets[{key!r}]: {exc}") from None
+    raise InputError(
+        f"simulate: targets[{key!r}] must be a ServiceTarget (or a mapping of its fields); "
+        f"got {type(value).__name__}"
+    )
+
+
+def _label(named: Mapping[str, object]) -> str:
+    return ", ".join(f"{k}={v!r}" for k, v in named.items()) or "the series"
+
+
+def _run_series(
+    plan: _Plan,
+    setting: _Setting,
+    *,
+    patience_distribution: str,
+    patience_cv: float,
+    service: str,
+    cv: float,
+    replications: int,
+    stream: np.random.SeedSequence,
+    warmup: Literal["previous", "empty"] | float,
+    confidence: float,
+) -> tuple[pd.DataFrame, SimulationSummary]:
+    """Replications of one series and their per-interval and whole-span figures."""
+    threshold = setting.threshold
+    mean_patience = setting.patience
     frame = plan.frame
     length = plan.interval
     volume = frame[VOLUME].to_numpy(dtype=np.float64)
-    aht = frame[AHT].to_numpy(dtype=np.float64)
+    # Chat with concurrency k: an agent is k session slots, each session slowed
+    # down as in cccplan.staffing.concurrency (k = 1: the voice model).
+    factor = 1.0 + setting.slowdown * (setting.concurrency - 1)
+    aht = frame[AHT].to_numpy(dtype=np.float64) * factor
     agents = frame[AGENTS].to_numpy(dtype=np.float64)
+    slots = agents * setting.concurrency
 
     # The grid, closed slots included: no arrivals; the last open slot's agents stay on.
     grid_rate = np.zeros(plan.slots)
@@ -636,7 +878,7 @@ def simulate(
     grid_aht = np.ones(plan.slots)
     grid_aht[plan.slot] = np.where(volume > 0, aht, 1.0)
     open_agents = np.full(plan.slots, -1, dtype=np.int64)
-    open_agents[plan.slot] = agents.astype(np.int64)
+    open_agents[plan.slot] = slots.astype(np.int64)
     carried = np.maximum.accumulate(np.where(open_agents >= 0, np.arange(plan.slots), 0))
     grid_agents = open_agents[carried]
 
@@ -661,12 +903,14 @@ def simulate(
         warmup_seconds=warmup_seconds,
         threshold=float(threshold),
         patience=mean_patience,
+        patience_distribution=patience_distribution,
+        patience_cv=patience_cv,
         service=service,
         cv=float(cv),
+        concurrency=setting.concurrency,
     )
-    root = seed if isinstance(seed, np.random.SeedSequence) else np.random.SeedSequence(seed)
     runs = np.stack(
-        [_replicate(np.random.default_rng(stream), model) for stream in root.spawn(replications)]
+        [_replicate(np.random.default_rng(child), model) for child in stream.spawn(replications)]
     )[:, :, plan.slot]  # replications x 5 x open intervals
     offered, within, answered, abandoned, waited = (runs[:, j, :] for j in range(5))
 
@@ -689,7 +933,7 @@ def simulate(
         out[f"sim_{name}_lo"] = lo
         out[f"sim_{name}_hi"] = hi
     load = volume / length * np.where(volume > 0, aht, 0.0)
-    erlang_sl, erlang_wait, erlang_abandon = _erlang(agents, load, aht, threshold, mean_patience)
+    erlang_sl, erlang_wait, erlang_abandon = _erlang(slots, load, aht, threshold, mean_patience)
     out["erlang_service_level"] = erlang_sl
     out["erlang_asa"] = erlang_wait
     out["erlang_abandon_rate"] = erlang_abandon
@@ -712,7 +956,7 @@ def simulate(
             float(lo[0]),
             float(hi[0]),
         )
-    out.attrs["summary"] = SimulationSummary(
+    summary = SimulationSummary(
         replications=int(replications),
         confidence=confidence,
         erlang_service_level=_weighted(erlang_sl, volume),
@@ -720,4 +964,5 @@ def simulate(
         erlang_abandon_rate=_weighted(erlang_abandon, volume),
         **fields,
     )
-    return out
+    out.attrs["summary"] = summary
+    return out, summary
