@@ -72,6 +72,7 @@ from cccplan.forecast._matrix import (
     slot_minutes_of,
     to_day_matrix,
     to_frame_values,
+    weekday_of,
 )
 from cccplan.frames._columns import AHT, KEY_COLUMNS, TIME, VOLUME
 from cccplan.frames._lookup import SeriesLookup
@@ -93,9 +94,22 @@ MODELS: tuple[str, ...] = (
 )
 """Model names accepted by :func:`forecast` and :func:`backtest` (plus ``"auto"``)."""
 
-_AUTO_CANDIDATES: tuple[str, ...] = ("weekday_average", "topdown", "svd", "statespace", "ensemble")
+_AUTO_CANDIDATES: tuple[str, ...] = (
+    "weekday_average",
+    "weekday_average_8w",
+    "weekday_average_12w",
+    "topdown",
+    "svd",
+    "statespace",
+    "ensemble",
+)
+# The median ensemble's members, by candidate name: under auto its backtest is
+# the median of theirs, so nothing is refitted.
+_ENSEMBLE_MEMBERS: tuple[str, ...] = ("topdown", "svd", "weekday_average")
+_WEEKDAY_NAMES = ("Mon", "Tue", "Wed", "Thu", "Fri", "Sat", "Sun")
 _AHT_WEEKS = 8
-_AUTO_WINDOWS = 4
+_AUTO_WINDOWS = 6
+_BACKTEST_DAYS = 14
 _PARALLEL_FROM = 8
 _HOURS_WEEKS = 8
 
@@ -115,6 +129,10 @@ def _model(name: str) -> Any:
         "svd": IntradaySVD,
         "statespace": DailyStateSpace,
         "ensemble": lambda: Ensemble([TopDown(), IntradaySVD(), WeekdayAverage()]),
+        # auto only: the weekday average's window is a choice made by backtest
+        # (a longer window is less noisy, a shorter one follows a drift sooner).
+        "weekday_average_8w": lambda: WeekdayAverage(weeks=8),
+        "weekday_average_12w": lambda: WeekdayAverage(weeks=12),
     }
     return factories[name]()
 
@@ -268,10 +286,23 @@ def _event_days(events: pd.DataFrame) -> npt.NDArray[np.datetime64]:
 # ---------------------------------------------------------------------------
 
 
+@dataclass(frozen=True)
+class _Backtest:
+    """Rolling-origin backtest cells of one model on one series (one entry per cell)."""
+
+    actual: FloatArray
+    predicted: FloatArray
+    horizon: npt.NDArray[np.int64]  # 1 = the first day after the origin
+    weekday: npt.NDArray[np.int64]  # 0 = Monday
+
+    def with_predicted(self, predicted: FloatArray) -> _Backtest:
+        return _Backtest(self.actual, np.asarray(predicted, np.float64), self.horizon, self.weekday)
+
+
 def _backtest_matrix(
     matrix: DayMatrix, name: str, *, windows: int, horizon_days: int, step_days: int
-) -> tuple[FloatArray, FloatArray, npt.NDArray[np.int64]]:
-    """Rolling-origin forecasts on a matrix: (actual, forecast, horizon_day) per cell.
+) -> _Backtest:
+    """Rolling-origin forecasts on a matrix: actual, forecast, horizon day and weekday per cell.
 
     Origins step back from the end by ``step_days``; each forecast uses the
     days before its origin only. Cells that are absent or on excluded days are
@@ -281,6 +312,7 @@ def _backtest_matrix(
     actual: list[FloatArray] = []
     predicted: list[FloatArray] = []
     horizon: list[npt.NDArray[np.int64]] = []
+    weekday: list[npt.NDArray[np.int64]] = []
     for w in range(windows):
         cut = n_days - horizon_days - w * step_days
         if cut < 7:
@@ -293,13 +325,21 @@ def _backtest_matrix(
         truth = matrix.values[cut : cut + horizon_days]
         keep = np.isfinite(truth) & ~matrix.excluded[cut : cut + horizon_days, None]
         day_index = np.broadcast_to(np.arange(1, len(dates) + 1)[:, None], truth.shape)
+        day_of_week = np.broadcast_to(matrix.weekday[cut : cut + horizon_days, None], truth.shape)
         actual.append(truth[keep])
         predicted.append(fc[keep])
         horizon.append(day_index[keep].astype(np.int64))
+        weekday.append(day_of_week[keep].astype(np.int64))
     if not actual:
         empty = np.array([], dtype=np.float64)
-        return empty, empty, np.array([], np.int64)
-    return np.concatenate(actual), np.concatenate(predicted), np.concatenate(horizon)
+        none = np.array([], dtype=np.int64)
+        return _Backtest(empty, empty, none, none)
+    return _Backtest(
+        np.concatenate(actual),
+        np.concatenate(predicted),
+        np.concatenate(horizon),
+        np.concatenate(weekday),
+    )
 
 
 _COMBINATION = "combination"
@@ -344,6 +384,72 @@ def _combination_weights(scores: Mapping[str, float]) -> dict[str, float]:
     raw = {n: 1.0 / max(scores[n], 1e-9) ** 2 for n in ranked}
     total = sum(raw.values())
     return {n: w / total for n, w in raw.items()}
+
+
+def _weekday_weights(backtests: Mapping[str, _Backtest]) -> dict[int, dict[str, float]]:
+    """Combination weights per weekday, from each member's backtest WAPE on that weekday.
+
+    Which model forecasts best differs by weekday in contact centres (a short
+    Saturday opening after sunset, a Friday closing early, a quiet Sunday), so
+    :func:`_combination_weights` is applied to the backtest cells of each
+    weekday on its own. A weekday without backtest volume (closed, or not in
+    the backtest) takes the weights of all weekdays pooled.
+    """
+    members = [n for n in backtests if n not in ("ensemble", _COMBINATION)]
+    first = backtests[members[0]]
+    pooled = _combination_weights({n: _wape(first.actual, backtests[n].predicted) for n in members})
+    weights: dict[int, dict[str, float]] = {}
+    for day in range(7):
+        cells = first.weekday == day
+        if not cells.any() or float(first.actual[cells].sum()) <= 0:
+            weights[day] = pooled
+            continue
+        # Shrunk towards the pooled errors by one average weekday's worth of
+        # cells: a weekday with few backtest cells is weighted mostly as the
+        # others are, one with many by its own errors.
+        share = 1.0 / 7.0
+        scores = {
+            n: (
+                _abs_error(first.actual[cells], backtests[n].predicted[cells])
+                + share * _abs_error(first.actual, backtests[n].predicted)
+            )
+            / (float(first.actual[cells].sum()) + share * float(first.actual.sum()))
+            for n in members
+        }
+        weights[day] = _combination_weights(scores)
+    return weights
+
+
+def _combine_by_weekday(
+    weights: Mapping[int, Mapping[str, float]],
+    forecasts: Mapping[str, FloatArray],
+    weekday: npt.NDArray[np.int64],
+) -> FloatArray:
+    """Per-row weighted sum of member forecasts, with the weights of each row's weekday.
+
+    ``forecasts`` are arrays whose first axis is matched to ``weekday``.
+    """
+    first = next(iter(forecasts.values()))
+    combined = np.zeros_like(first, dtype=np.float64)
+    for day, day_weights in weights.items():
+        rows = weekday == day
+        if rows.any():
+            for name, weight in day_weights.items():
+                combined[rows] += weight * forecasts[name][rows]
+    return combined
+
+
+def _describe_weights(weights: Mapping[int, Mapping[str, float]]) -> str:
+    """``Mon: topdown 0.40, svd 0.35, ...; Tue: ...``, with equal weekdays merged."""
+    groups: dict[str, list[str]] = {}
+    for day, day_weights in sorted(weights.items()):
+        text = ", ".join(f"{n} {w:.2f}" for n, w in day_weights.items())
+        groups.setdefault(text, []).append(_WEEKDAY_NAMES[day])
+    return "; ".join(f"{'/'.join(days)}: {text}" for text, days in groups.items())
+
+
+def _abs_error(actual: FloatArray, predicted: FloatArray) -> float:
+    return float(np.sum(np.abs(actual - predicted)))
 
 
 def _wape(actual: FloatArray, predicted: FloatArray) -> float:
@@ -444,37 +550,51 @@ def _forecast_series(
     dates = matrix.dates[-1] + np.arange(1, n_future + 1).astype("timedelta64[D]")
 
     # Choose and calibrate by rolling-origin backtests on the history.
-    horizon_days = int(min(n_future, 14))
+    # Two weeks ahead even for a shorter forecast when the history allows:
+    # twice the cells per weekday for the weekday weights of the combination.
     usable_days = int((~matrix.excluded).sum())
+    horizon_days = _BACKTEST_DAYS
+    if usable_days < 28 + _BACKTEST_DAYS:
+        horizon_days = int(min(n_future, _BACKTEST_DAYS))
     windows = _AUTO_WINDOWS if usable_days >= 28 + horizon_days else 0
     choice: dict[str, Any] = {}
     candidates = _AUTO_CANDIDATES if model == "auto" else (model,)
     scores: dict[str, float] = {}
-    residuals: dict[str, tuple[FloatArray, FloatArray, npt.NDArray[np.int64]]] = {}
+    backtests: dict[str, _Backtest] = {}
     if windows:
         for name in candidates:
-            actual, predicted, horizon = _backtest_matrix(
-                matrix, name, windows=windows, horizon_days=horizon_days, step_days=7
-            )
-            residuals[name] = (actual, predicted, horizon)
-            scores[name] = _wape(actual, predicted) if actual.size else math.inf
-    weights: dict[str, float] = {}
+            if name == "ensemble" and all(m in backtests for m in _ENSEMBLE_MEMBERS):
+                # Exactly the refitted ensemble's backtest: the median of its
+                # members' forecasts, each fitted on the same windows.
+                members = np.stack([backtests[m].predicted for m in _ENSEMBLE_MEMBERS])
+                backtests[name] = backtests[_ENSEMBLE_MEMBERS[0]].with_predicted(
+                    np.median(members, axis=0)
+                )
+            else:
+                backtests[name] = _backtest_matrix(
+                    matrix, name, windows=windows, horizon_days=horizon_days, step_days=7
+                )
+            cells = backtests[name]
+            scores[name] = _wape(cells.actual, cells.predicted) if cells.actual.size else math.inf
+    weights: dict[int, dict[str, float]] = {}
     if model == "auto" and scores and min(scores.values()) < math.inf:
-        # The inverse-error combination of the best members is a candidate too,
-        # scored on the same backtest cells without refitting anything.
-        weights = _combination_weights(scores)
-        if len(weights) > 1:
-            # Every member is scored on the same backtest cells.
-            actual, _, horizon_of_cell = residuals[next(iter(weights))]
-            combined = sum(w * residuals[name][1] for name, w in weights.items())
-            residuals[_COMBINATION] = (actual, np.asarray(combined), horizon_of_cell)
-            scores[_COMBINATION] = _wape(actual, np.asarray(combined))
+        # The inverse-error combination of the best members, weighted weekday
+        # by weekday, is a candidate too, scored on the same backtest cells
+        # without refitting anything.
+        weights = _weekday_weights(backtests)
+        if any(len(day_weights) > 1 for day_weights in weights.values()):
+            first = backtests[next(iter(weights[0]))]
+            combined = _combine_by_weekday(
+                weights, {n: b.predicted for n, b in backtests.items()}, first.weekday
+            )
+            backtests[_COMBINATION] = first.with_predicted(combined)
+            scores[_COMBINATION] = _wape(first.actual, combined)
             candidates = (*candidates, _COMBINATION)
     if model == "auto":
         if scores and min(scores.values()) < math.inf:
             chosen, reason = _auto_choice(candidates, scores)
             if chosen == _COMBINATION:
-                reason += f" (weights {', '.join(f'{n} {w:.2f}' for n, w in weights.items())})"
+                reason += f" (weights by weekday: {_describe_weights(weights)})"
         else:
             chosen = "weekday_average"
             reason = (
@@ -483,13 +603,16 @@ def _forecast_series(
             )
             warnings.warn(f"forecast: series {key}: {reason}", FallbackWarning, stacklevel=2)
         choice = {"model": chosen, "reason": reason, "wape": scores}
+        if chosen == _COMBINATION:
+            choice["weights"] = {_WEEKDAY_NAMES[d]: dict(w) for d, w in sorted(weights.items())}
     else:
         chosen = model
         choice = {"model": chosen, "reason": "given", "wape": scores}
 
     if chosen == _COMBINATION:
-        matrix_fc = sum(w * _model(name).fit(matrix).predict(dates) for name, w in weights.items())
-        matrix_fc = np.asarray(matrix_fc, dtype=np.float64)
+        members_used = sorted({n for day_weights in weights.values() for n in day_weights})
+        member_fc = {n: _model(n).fit(matrix).predict(dates) for n in members_used}
+        matrix_fc = _combine_by_weekday(weights, member_fc, weekday_of(dates))
     else:
         matrix_fc = _model(chosen).fit(matrix).predict(dates)
     factor = _holiday_factor(matrix, holiday_dates)
@@ -529,9 +652,9 @@ def _forecast_series(
     out = pd.DataFrame({TIME: grid, VOLUME: volume})
     for name, value in zip(keys, key, strict=True):
         out.insert(list(keys).index(name), name, value)
-    actual, predicted, horizon = residuals.get(
-        chosen, (np.array([]), np.array([]), np.array([], np.int64))
-    )
+    empty = _Backtest(np.array([]), np.array([]), np.array([], np.int64), np.array([], np.int64))
+    cells = backtests.get(chosen, empty)
+    actual, predicted, horizon = cells.actual, cells.predicted, cells.horizon
     # Without backtest residuals: the day-to-day dispersion of the recent weeks.
     tail = slice(max(0, matrix.values.shape[0] - 8 * 7), None)
     fallback = history_dispersion(
