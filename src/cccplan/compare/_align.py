@@ -69,14 +69,14 @@ def _show(frame: pd.DataFrame, mask: npt.NDArray[np.bool_], columns: Sequence[st
     return shown + (f" (and {more} more)" if more > 0 else "")
 
 
-def validate_forecast(forecast: pd.DataFrame) -> pd.DataFrame:
+def validate_forecast(forecast: pd.DataFrame, *, freq: str | None = None) -> pd.DataFrame:
     """The client's forecast as a canonical frame with ``aht`` (the grid of the comparison)."""
     if not isinstance(forecast, pd.DataFrame):
         raise InputError(
             f"compare: `forecast` must be a DataFrame (the client's forecast: keys, "
             f"interval_start, volume, aht); got {type(forecast).__name__}"
         )
-    frame = validate_frame(forecast, argument="forecast", require_aht=True)
+    frame = validate_frame(forecast, argument="forecast", require_aht=True, freq=freq)
     keys = [k for k in KEY_COLUMNS if k in frame.columns]
     if QUEUE in keys:
         names = pd.unique(frame[QUEUE])
@@ -204,7 +204,7 @@ class AlignedPlan:
     freq: str
 
 
-def _validate_plan(plan: pd.DataFrame) -> tuple[pd.DataFrame, tuple[str, ...]]:
+def _validate_plan(plan: pd.DataFrame, freq: str | None) -> tuple[pd.DataFrame, tuple[str, ...]]:
     if not isinstance(plan, pd.DataFrame):
         raise InputError(
             f"compare: `plan` must be a DataFrame (keys, interval_start, agents and/or "
@@ -242,7 +242,7 @@ def _validate_plan(plan: pd.DataFrame) -> tuple[pd.DataFrame, tuple[str, ...]]:
     # validate_frame checks keys, time zone, duplicates and the grid; a plan has no volume.
     frame[VOLUME] = 0.0
     frame.attrs = dict(plan.attrs)
-    canonical = validate_frame(frame, argument="plan")
+    canonical = validate_frame(frame, argument="plan", freq=freq)
     return canonical.drop(columns=VOLUME), measures
 
 
@@ -254,55 +254,60 @@ def _repeat(frame: pd.DataFrame, factor: int, step: int) -> pd.DataFrame:
     return repeated
 
 
-def align_plan(plan: pd.DataFrame, forecast: pd.DataFrame, *, notes: list[str]) -> AlignedPlan:
-    """The plan on the forecast's grid (keys, zone and interval length of the forecast)."""
-    canonical, measures = _validate_plan(plan)
+def align_plan(
+    plan: pd.DataFrame, forecast: pd.DataFrame, *, notes: list[str], freq: str | None = None
+) -> AlignedPlan:
+    """The plan on the forecast's grid (keys, zone and interval length of the forecast).
+
+    *freq* is the plan's interval length when it cannot be inferred (a sparse plan).
+    """
+    canonical, measures = _validate_plan(plan, freq)
     plan_freq = parse_freq(canonical.attrs["freq"])
-    freq = parse_freq(forecast.attrs["freq"])
-    plan_step, step = _step_ns(plan_freq), _step_ns(freq)
+    fc_freq = parse_freq(forecast.attrs["freq"])
+    plan_step, step = _step_ns(plan_freq), _step_ns(fc_freq)
     frame = _match_keys(canonical, forecast, argument="plan", notes=notes)
     frame = _match_queues(frame, forecast, argument="plan", notes=notes)
     frame = _to_zone(frame, forecast[TIME].dt.tz, argument="plan", notes=notes)
     keys = [k for k in KEY_COLUMNS if k in forecast.columns]
     if plan_step != step and (plan_step >= _DAY_NS or step >= _DAY_NS):
         raise InputError(
-            f"plan: at {plan_freq.freqstr} intervals but the forecast at {freq.freqstr}; daily "
+            f"plan: at {plan_freq.freqstr} intervals but the forecast at {fc_freq.freqstr}; daily "
             "plans can only be compared with daily forecasts (agents are a level within a day)"
         )
     if plan_step > step:
         if plan_step % step:
             raise InputError(
                 f"plan: its interval length {plan_freq.freqstr} is not a whole multiple of the "
-                f"forecast's {freq.freqstr}; resample one of them so that it is"
+                f"forecast's {fc_freq.freqstr}; resample one of them so that it is"
             )
         factor = plan_step // step
         frame = _repeat(frame, factor, step)
         notes.append(
-            f"plan at {plan_freq.freqstr} intervals, forecast at {freq.freqstr}: each plan "
-            f"interval's agents hold for its {factor} {freq.freqstr} intervals (repeated, not "
+            f"plan at {plan_freq.freqstr} intervals, forecast at {fc_freq.freqstr}: each plan "
+            f"interval's agents hold for its {factor} {fc_freq.freqstr} intervals (repeated, not "
             "divided)"
         )
     elif plan_step < step:
         if step % plan_step:
             raise InputError(
                 f"plan: its interval length {plan_freq.freqstr} does not divide the "
-                f"forecast's {freq.freqstr}; resample one of them so that it does"
+                f"forecast's {fc_freq.freqstr}; resample one of them so that it does"
             )
         frame = _average(
             frame,
             keys=keys,
             measures=measures,
-            freq=freq.freqstr,
+            freq=fc_freq.freqstr,
             factor=step // plan_step,
             notes=notes,
         )
         notes.append(
-            f"plan at {plan_freq.freqstr} intervals, forecast at {freq.freqstr}: planned agents "
-            f"averaged over each {freq.freqstr} interval (agent-hours kept)"
+            f"plan at {plan_freq.freqstr} intervals, forecast at {fc_freq.freqstr}: planned agents "
+            f"averaged over each {fc_freq.freqstr} interval (agent-hours kept)"
         )
     _check_grid(frame, step, argument="plan")
     frame = frame.sort_values([*keys, TIME], kind="stable").reset_index(drop=True)
-    return AlignedPlan(frame=frame, measures=measures, freq=freq.freqstr)
+    return AlignedPlan(frame=frame, measures=measures, freq=fc_freq.freqstr)
 
 
 def _average(

@@ -30,6 +30,7 @@ from typing import TYPE_CHECKING, Any
 import numpy as np
 import numpy.typing as npt
 import pandas as pd
+from pandas.tseries.frequencies import to_offset
 
 from cccplan.compare._accuracy import accuracy_table, interval_deviation, relief_mask
 from cccplan.compare._align import align_plan, align_volumes, validate_forecast
@@ -482,6 +483,8 @@ def compare(
     accuracy_denominator: str | None = None,
     integer: bool = True,
     check_agreement: bool = True,
+    freq: str | None = None,
+    plan_freq: str | None = None,
 ) -> Reconciliation:
     """Reconcile the CCC's staffing plan with the client's forecast.
 
@@ -536,6 +539,10 @@ def compare(
         Whole required agents (as a plan has); False gives continuous agents.
     check_agreement : bool, default True
         Add ``agreement.check(forecast=..., plan=..., actuals=...)``'s findings.
+    freq, plan_freq : str, optional
+        Interval lengths of the forecast and the plan (e.g. ``"15min"``), for
+        frames too sparse to infer them from (by default they are inferred,
+        see :func:`cccplan.frames.infer_freq`).
 
     Returns
     -------
@@ -594,7 +601,7 @@ def compare(
         accuracy_tolerance=accuracy_tolerance,
         accuracy_denominator=accuracy_denominator,
     )
-    fc = validate_forecast(forecast)
+    fc = validate_forecast(forecast, freq=freq)
     keys = [k for k in KEY_COLUMNS if k in fc.columns]
     freq = fc.attrs["freq"]
     seconds = (
@@ -612,12 +619,18 @@ def compare(
     base = fc[[*keys, TIME, VOLUME, AHT]].copy()
     base.attrs["freq"] = freq
     staffed = staff(base, staff_targets, integer=integer)
+    if staffed.attrs.get("freq") != freq:
+        raise InputError(
+            f"forecast: every series is sparse and cccplan.staff infers {staffed.attrs.get('freq')} "
+            f"intervals where the forecast has {freq}; give each series its consecutive open "
+            "intervals (absent intervals are closed ones)"
+        )
     base["required"] = staffed["agents"].to_numpy(dtype=np.float64)
     base["explanation"] = (
         staffed["explanation"].where(base["required"].isna().to_numpy(), "").to_numpy()
     )
 
-    aligned = align_plan(plan, fc, notes=notes)
+    aligned = align_plan(plan, fc, notes=notes, freq=plan_freq)
     pl = aligned.frame
     net, own = _net_agents(
         pl, measures=aligned.measures, keys=keys, settings=settings, finder=finder, notes=notes
