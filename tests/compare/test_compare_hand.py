@@ -14,7 +14,7 @@ import pandas as pd
 import pytest
 
 from cccplan.compare import compare
-from cccplan.queueing import asa, required_agents, service_level
+from cccplan.queueing import asa, erlang_a, required_agents, service_level
 from cccplan.requirements import Finding
 from cccplan.staffing import ServiceTarget
 
@@ -132,8 +132,6 @@ def test_exact_plan_has_no_errors() -> None:
 
 
 def test_erlang_a_kpis_match_the_queueing_core() -> None:
-    from cccplan.queueing import erlang_a
-
     forecast, plan = frames()
     target = ServiceTarget(service_level=0.8, threshold=20, patience=180, max_abandon=0.05)
     result = compare(forecast, plan, targets=target)

@@ -59,6 +59,7 @@ FloatArray = npt.NDArray[np.float64]
 SeriesKey = tuple[Any, ...]
 
 _LEVELS = ("interval", "day", "week", "horizon")
+_SHARED_CODES = ("forecast_accuracy", "surplus_relief")
 _TOL = 1e-9
 ROLLUP_COLUMNS = (
     "intervals", "volume", "required_hours", "planned_hours", "over_hours", "under_hours",
@@ -290,7 +291,7 @@ def _weights(frame: pd.DataFrame) -> pd.DataFrame:
         "_sl_den": np.where(known_sl, volume, 0.0),
         "_ab_num": np.where(known_ab, abandon * volume, 0.0),
         "_ab_den": np.where(known_ab, volume, 0.0),
-        "_asa_num": np.where(known_asa, asa * np.where(known_asa, answered, 0.0), 0.0),
+        "_asa_num": np.where(known_asa, asa, 0.0) * np.where(known_asa, answered, 0.0),
         "_asa_den": np.where(known_asa, answered, 0.0),
         "relieved_intervals": frame["relieved"].to_numpy(dtype=np.float64),
     }
@@ -603,12 +604,8 @@ def compare(
     )
     fc = validate_forecast(forecast, freq=freq)
     keys = [k for k in KEY_COLUMNS if k in fc.columns]
-    freq = fc.attrs["freq"]
-    seconds = (
-        pd.Timedelta(pd.tseries.frequencies.to_offset(freq)).total_seconds()
-        if freq != "D"
-        else 86_400.0
-    )
+    freq = str(fc.attrs["freq"])
+    seconds = 86_400.0 if freq == "D" else pd.Timedelta(to_offset(freq)).total_seconds()
     hours = seconds / 3600.0
     step_ns = round(seconds * 1e9)
     tz = fc[TIME].dt.tz
@@ -621,9 +618,9 @@ def compare(
     staffed = staff(base, staff_targets, integer=integer)
     if staffed.attrs.get("freq") != freq:
         raise InputError(
-            f"forecast: every series is sparse and cccplan.staff infers {staffed.attrs.get('freq')} "
-            f"intervals where the forecast has {freq}; give each series its consecutive open "
-            "intervals (absent intervals are closed ones)"
+            "forecast: every series is sparse and cccplan.staff infers "
+            f"{staffed.attrs.get('freq')} intervals where the forecast has {freq}; give each "
+            "series its consecutive open intervals (absent intervals are closed ones)"
         )
     base["required"] = staffed["agents"].to_numpy(dtype=np.float64)
     base["explanation"] = (
@@ -839,7 +836,17 @@ def compare(
         )
     findings += extra_findings
     if agreement is not None and check_agreement and callable(getattr(agreement, "check", None)):
-        findings += list(agreement.check(forecast=forecast, plan=plan, actuals=actuals))
+        # The agreement's own accuracy and relief checks repeat what the reconciliation
+        # found on its grid (with the intervals listed): keep one of each.
+        ours = {(f.code, f.queue) for f in findings if f.code in _SHARED_CODES}
+        checked = list(agreement.check(forecast=forecast, plan=plan, actuals=actuals))
+        kept = [f for f in checked if (f.code, f.queue) not in ours]
+        if len(kept) < len(checked):
+            notes.append(
+                f"agreement.check: {len(checked) - len(kept)} findings on forecast accuracy or "
+                "surplus relief repeat the reconciliation's and are shown once"
+            )
+        findings += kept
 
     accuracy = pd.concat(accuracy_parts, ignore_index=True) if accuracy_parts else pd.DataFrame()
     order = [
