@@ -13,6 +13,7 @@ import math
 import re
 from typing import Annotated, Any, Literal, TypeAlias
 
+import pandas as pd
 from pydantic import (
     BaseModel,
     BeforeValidator,
@@ -94,6 +95,13 @@ def format_duration(seconds: float) -> str | float:
 def _duration(value: Any) -> Any:
     if isinstance(value, bool):
         raise ValueError(f"a duration is a number of seconds or a text such as '24h'; got {value}")
+    if isinstance(value, str) and value.strip() and value.strip()[-1:] in ("W", "D"):
+        # pandas reads "6W" and "2D" as given; ServiceTarget's parser lower-cases first,
+        # which pandas 3 deprecates for these units.
+        try:
+            return pd.Timedelta(value.strip()).total_seconds()
+        except ValueError:
+            pass
     seconds = _seconds(value)
     if isinstance(seconds, int | float) and math.isnan(seconds):
         raise ValueError("a duration cannot be NaN")

@@ -186,7 +186,7 @@ def _period(times: pd.Series | pd.DatetimeIndex, zone: str, period: str) -> pd.D
         return index.tz_convert(zone)
     local = _local_naive(index, zone).normalize()
     if period == "week":
-        local = local - pd.to_timedelta(local.dayofweek, unit="D")
+        local = local - pd.to_timedelta(local.day_of_week, unit="D")
     elif period == "month":
         local = local.to_period("M").to_timestamp()
     return local.tz_localize(zone, ambiguous=True, nonexistent="shift_forward")
@@ -286,9 +286,9 @@ def check_cover(agreement: Agreement, plan: pd.DataFrame) -> list[Finding]:
             index=pd.DatetimeIndex(rows["interval_start"]).tz_convert(hours.tz),
         )
         cover = cover.groupby(level=0).sum()
-        minimum = max(agreement.targets_for(queue.name, queue.channel).min_agents, 1e-9)
+        minimum = agreement.targets_for(queue.name, queue.channel).min_agents
         planned = cover.reindex(grid).fillna(0.0)
-        short = planned[planned < minimum - 1e-9]
+        short = planned[(planned <= 0) | (planned < minimum - 1e-9)]
         if len(rows) == 0 and len(grid):
             findings.append(
                 Finding(
@@ -300,14 +300,14 @@ def check_cover(agreement: Agreement, plan: pd.DataFrame) -> list[Finding]:
                     channel=queue.channel,
                     intervals=tuple(grid),
                     value=0.0,
-                    limit=minimum if minimum >= 1 else 1.0,
+                    limit=minimum if minimum > 0 else 1.0,
                     impact=len(grid) * length_h,
                     code="no_cover",
                 )
             )
         elif len(short):
             none = short[short <= 0]
-            floor = "cover" if minimum < 1 else f"the minimum cover of {minimum:g} agents"
+            floor = "cover" if minimum <= 0 else f"the minimum cover of {minimum:g} agents"
             findings.append(
                 Finding(
                     "5.4",
@@ -318,8 +318,10 @@ def check_cover(agreement: Agreement, plan: pd.DataFrame) -> list[Finding]:
                     channel=queue.channel,
                     intervals=tuple(short.index),
                     value=float(short.min()),
-                    limit=minimum if minimum >= 1 else 1.0,
-                    impact=float((max(minimum, 1.0) - short).clip(lower=0).sum() * length_h),
+                    limit=minimum if minimum > 0 else 1.0,
+                    impact=float(
+                        ((minimum if minimum > 0 else 1.0) - short).clip(lower=0).sum() * length_h
+                    ),
                     code="no_cover",
                 )
             )
