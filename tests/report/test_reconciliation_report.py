@@ -16,7 +16,6 @@ from cccplan.compare import Reconciliation, compare
 from cccplan.exceptions import InputError
 from cccplan.staffing import ServiceTarget
 
-
 TZ = "Europe/Berlin"
 EVIL = "<script>document.title='pwned'</script>"
 FORMULA = '=HYPERLINK("http://example.invalid","x")'
