@@ -285,7 +285,7 @@ def _set(data, path, value):
         (
             ("access_strategy", "channels", 0, "early_closing"),
             {"12-24": 840},
-            "field \"channels[0].early_closing['12-24']\": a time of day is a text 'HH:MM'; got "
+            "field 'channels[0].early_closing[12-24]': a time of day is a text 'HH:MM'; got "
             "the number 840",
         ),
         (

@@ -146,7 +146,7 @@ def _walk(root: type[BaseModel], loc: tuple[int | str, ...]) -> tuple[str, type[
                 holder = models[0]  # an unknown field of that model
                 path += f".{part}" if path else part
             else:
-                path += f"[{part!r}]"  # a key of a mapping (weekday, date, level)
+                path += f"[{part}]"  # a key of a mapping (weekday, date, level)
             continue
         holder = owner
         path += f".{part}" if path else part
@@ -245,7 +245,7 @@ def input_error(
         message = _reword(error, holder, path)
         if loc and loc[-1] == "[key]" and len(loc) >= 2:
             key = loc[-2]
-            path = path.removesuffix(f"[{key!r}]")
+            path = path.removesuffix(f"[{key}]")
             message = f"the key {key!r} {message.split('; got')[0]}"
         where = f"field {path!r}: " if path else ""
         lines.append(f"{label}: {where}{message}")
