@@ -1,8 +1,12 @@
 import json
+import tomllib
+import typing
 from pathlib import Path
 
 import pytest
+import tomli_w
 import yaml
+from pydantic import BaseModel
 
 from cccplan import InputError, OpeningHours, ServiceTarget, load_example
 from cccplan.requirements import CLAUSES, TITLES, Agreement, ForecastingAndPlanning
@@ -431,3 +435,40 @@ def test_clause_models_raise_input_error_alone():
 def test_models_are_frozen(complete):
     with pytest.raises(ValueError, match="frozen"):
         complete.forecasting.horizon = 1.0  # type: ignore[misc]
+
+
+@pytest.mark.parametrize("field", sorted(CLAUSE_FIELDS))
+def test_every_clause_model_round_trips(complete, field):
+    clause = getattr(complete, field)
+    model = CLAUSE_FIELDS[field]
+    data = clause.model_dump(mode="json", exclude_none=True)
+    texts = {
+        "yaml": yaml.safe_load(yaml.safe_dump(data)),
+        "toml": tomllib.loads(tomli_w.dumps(data)),
+        "json": json.loads(json.dumps(data)),
+    }
+    for loaded in texts.values():
+        assert model.model_validate(loaded) == clause
+    assert model.label().startswith(model.clause)
+
+
+def test_optional_fields_default_to_none():
+    # Files leave None out (TOML has no null): a field that may be None must default to None,
+    # or a round trip would change it.
+    seen: set[type] = set()
+
+    def visit(model):
+        if model in seen:
+            return
+        seen.add(model)
+        for name, info in model.model_fields.items():
+            args = typing.get_args(info.annotation)
+            if type(None) in args:
+                assert info.default is None, f"{model.__name__}.{name}"
+            for arg in (info.annotation, *args):
+                for inner in (arg, *typing.get_args(arg)):
+                    if isinstance(inner, type) and issubclass(inner, BaseModel):
+                        visit(inner)
+
+    visit(Agreement)
+    assert len(seen) > 30
