@@ -129,6 +129,11 @@ def test_exact_plan_has_no_errors() -> None:
     assert result.by_queue["coverage"].iloc[0] == 1.0
     assert result.by_queue["efficiency"].iloc[0] == 1.0
     assert result.by_queue["line_adherence"].iloc[0] == 1.0
+    # The KPIs of an exact plan (copied from cccplan.staff) equal the queueing core's.
+    np.testing.assert_allclose(
+        result.intervals["service_level"], float(service_level(24, LOAD, 180.0, 20)), rtol=1e-12
+    )
+    np.testing.assert_allclose(result.intervals["asa"], float(asa(24, LOAD, 180.0)), rtol=1e-12)
 
 
 def test_erlang_a_kpis_match_the_queueing_core() -> None:

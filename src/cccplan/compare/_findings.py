@@ -53,17 +53,26 @@ def _groups(
         yield values, positions[rows]
 
 
-def describe_runs(times: pd.DatetimeIndex, step_ns: int) -> str:
-    """Runs of consecutive intervals as local clock ranges, e.g. ``"09:00-09:45, 14:00-14:15"``."""
-    utc = np.asarray(times.asi8, dtype=np.int64)
+def describe_runs(utc: npt.NDArray[np.int64], wall: npt.NDArray[np.int64], step_ns: int) -> str:
+    """Runs of consecutive intervals as local clock ranges, e.g. ``"09:00-09:45, 14:00-14:15"``.
+
+    *utc* and *wall* are the interval starts in UTC and local wall-clock
+    nanoseconds; a run continues while starts are one *step_ns* apart in UTC.
+    """
     breaks = np.flatnonzero(np.diff(utc) != step_ns) + 1
     starts = np.concatenate([[0], breaks])
     ends = np.concatenate([breaks, [utc.size]]) - 1
-    step = pd.Timedelta(step_ns, unit="ns")
-    parts = []
-    for first, last in zip(starts[:_RUNS_SHOWN], ends[:_RUNS_SHOWN], strict=True):
-        end = times[last] + step
-        parts.append(f"{times[first]:%H:%M}-{end:%H:%M}")
+    minute = 60 * 10**9
+    day_minutes = 24 * 60
+
+    def clock(ns: int) -> str:
+        minutes = (ns // minute) % day_minutes
+        return f"{minutes // 60:02d}:{minutes % 60:02d}"
+
+    parts = [
+        f"{clock(int(wall[first]))}-{clock(int(wall[last]) + step_ns)}"
+        for first, last in zip(starts[:_RUNS_SHOWN], ends[:_RUNS_SHOWN], strict=True)
+    ]
     if starts.size > _RUNS_SHOWN:
         parts.append(f"and {starts.size - _RUNS_SHOWN} more runs")
     return ", ".join(parts)
@@ -88,6 +97,8 @@ def staffing_findings(
     matched = status == "matched"
     hours = step_ns / 3.6e12
     times = pd.DatetimeIndex(frame[TIME])
+    utc = np.asarray(times.asi8, dtype=np.int64)
+    wall = np.asarray(times.tz_localize(None).asi8, dtype=np.int64)
     with np.errstate(invalid="ignore"):
         short = matched & (gap < -_TOL)
         over = matched & (gap > _TOL)
@@ -111,7 +122,8 @@ def staffing_findings(
                 "error",
                 f"plan short of the required agents on {_day(date)} in "
                 f"{rows.size} interval{'s' if rows.size > 1 else ''} "
-                f"({describe_runs(times[rows], step_ns)}): {short_hours:.2f} agent-hours short, "
+                f"({describe_runs(utc[rows], wall[rows], step_ns)}): "
+                f"{short_hours:.2f} agent-hours short, "
                 f"up to {worst:g} agents{explained}",
                 queue=_key(keys, series, QUEUE),
                 channel=_key(keys, series, CHANNEL),
@@ -140,7 +152,8 @@ def staffing_findings(
                 severity,
                 f"plan above the required agents on {_day(date)} in "
                 f"{rows.size} interval{'s' if rows.size > 1 else ''} "
-                f"({describe_runs(times[rows], step_ns)}): {over_hours:.2f} agent-hours over "
+                f"({describe_runs(utc[rows], wall[rows], step_ns)}): "
+                f"{over_hours:.2f} agent-hours over "
                 f"(the line-adherence band allows {allowed:.2f} that day)",
                 queue=_key(keys, series, QUEUE),
                 channel=_key(keys, series, CHANNEL),

@@ -11,7 +11,7 @@ series by series, because backlog carries from one interval to the next.
 from __future__ import annotations
 
 import os
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from concurrent.futures import ThreadPoolExecutor
 
 import numpy as np
@@ -109,6 +109,8 @@ def plan_kpis(
     times_ns: npt.NDArray[np.int64],
     series: Sequence[tuple[IntpArray, ServiceTarget]],
     seconds: float,
+    known: Mapping[str, FloatArray] | None = None,
+    reuse: npt.NDArray[np.bool_] | None = None,
 ) -> dict[str, FloatArray]:
     """Service level, ASA (s), abandonment and occupancy of *agents* on the forecast volume.
 
@@ -123,6 +125,10 @@ def plan_kpis(
         The rows of each series (sorted by time) and its target.
     seconds : float
         Interval length in seconds.
+    known, reuse : optional
+        KPIs already computed for the same agents (those of :func:`cccplan.staff`
+        where the plan has exactly the required agents) and the rows of
+        immediate series where they apply: they are copied, not recomputed.
 
     Returns
     -------
@@ -152,9 +158,15 @@ def plan_kpis(
         else:
             immediate.setdefault(target, []).append(rows)
     for target, parts in immediate.items():
+        rows = np.concatenate(parts)
+        if reuse is not None and known is not None:
+            copied = rows[reuse[rows]]
+            for name in KPI_COLUMNS:
+                out[name][copied] = known[name][copied]
+            rows = rows[~reuse[rows]]
         _immediate(
             out,
-            rows=np.concatenate(parts),
+            rows=rows,
             agents=agents,
             load=load,
             aht=safe_aht,

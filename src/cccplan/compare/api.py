@@ -41,7 +41,7 @@ from cccplan.compare._findings import (
     service_findings,
     staffing_findings,
 )
-from cccplan.compare._kpis import plan_kpis
+from cccplan.compare._kpis import KPI_COLUMNS, plan_kpis
 from cccplan.compare.result import Reconciliation
 from cccplan.exceptions import InputError
 from cccplan.frames._columns import AHT, KEY_COLUMNS, TIME, VOLUME
@@ -623,6 +623,8 @@ def compare(
             "series its consecutive open intervals (absent intervals are closed ones)"
         )
     base["required"] = staffed["agents"].to_numpy(dtype=np.float64)
+    for name in KPI_COLUMNS:
+        base[f"_staff_{name}"] = staffed[name].to_numpy(dtype=np.float64)
     base["explanation"] = (
         staffed["explanation"].where(base["required"].isna().to_numpy(), "").to_numpy()
     )
@@ -738,11 +740,15 @@ def compare(
 
     # What the plan delivers on the forecast volume (0 agents where it lacks the interval).
     kpi_series = []
-    all_series = _series(merged, keys)
-    for key, rows in all_series.items():
+    immediate_rows = np.zeros(len(merged), dtype=bool)
+    for key, rows in _series(merged, keys).items():
         target = chosen.get(key)
         if target is not None:
             kpi_series.append((rows[in_forecast[rows]], target))
+            immediate_rows[rows] = not target.is_deferred
+    # Where the plan has exactly the required agents, staff() has computed its KPIs already.
+    reuse = immediate_rows & in_forecast & (planned_eff == required)
+    known = {name: merged.pop(f"_staff_{name}").to_numpy(dtype=np.float64) for name in KPI_COLUMNS}
     kpis = plan_kpis(
         np.nan_to_num(merged[VOLUME].to_numpy(dtype=np.float64)),
         merged[AHT].to_numpy(dtype=np.float64),
@@ -750,6 +756,8 @@ def compare(
         times_ns=np.asarray(merged[TIME].array.asi8, dtype=np.int64),
         series=kpi_series,
         seconds=seconds,
+        known=known,
+        reuse=reuse,
     )
     for name, values in kpis.items():
         merged[name] = values
