@@ -294,9 +294,22 @@ class _Backtest:
     predicted: FloatArray
     horizon: npt.NDArray[np.int64]  # 1 = the first day after the origin
     weekday: npt.NDArray[np.int64]  # 0 = Monday
+    latest: Any = None  # the model fitted for the latest window (a warm start)
 
     def with_predicted(self, predicted: FloatArray) -> _Backtest:
         return _Backtest(self.actual, np.asarray(predicted, np.float64), self.horizon, self.weekday)
+
+
+def _fresh_model(name: str, previous: Any = None) -> Any:
+    """A new model by name, its optimiser started where ``previous`` (same model) ended.
+
+    Models with a ``warm_start`` method (the state-space model) take it: nested
+    histories of a rolling origin have nearly the same likelihood maximum.
+    """
+    model = _model(name)
+    if previous is not None and hasattr(model, "warm_start"):
+        model.warm_start(previous)
+    return model
 
 
 def _backtest_matrix(
@@ -313,6 +326,8 @@ def _backtest_matrix(
     predicted: list[FloatArray] = []
     horizon: list[npt.NDArray[np.int64]] = []
     weekday: list[npt.NDArray[np.int64]] = []
+    latest: Any = None
+    previous: Any = None
     for w in range(windows):
         cut = n_days - horizon_days - w * step_days
         if cut < 7:
@@ -321,7 +336,9 @@ def _backtest_matrix(
         if (~train.excluded).sum() < 7:
             break
         dates = matrix.dates[cut : cut + horizon_days]
-        fc = _model(name).fit(train).predict(dates)
+        previous = _fresh_model(name, previous).fit(train)
+        latest = previous if latest is None else latest
+        fc = previous.predict(dates)
         truth = matrix.values[cut : cut + horizon_days]
         keep = np.isfinite(truth) & ~matrix.excluded[cut : cut + horizon_days, None]
         day_index = np.broadcast_to(np.arange(1, len(dates) + 1)[:, None], truth.shape)
@@ -339,6 +356,7 @@ def _backtest_matrix(
         np.concatenate(predicted),
         np.concatenate(horizon),
         np.concatenate(weekday),
+        latest,
     )
 
 
@@ -611,10 +629,13 @@ def _forecast_series(
 
     if chosen == _COMBINATION:
         members_used = sorted({n for day_weights in weights.values() for n in day_weights})
-        member_fc = {n: _model(n).fit(matrix).predict(dates) for n in members_used}
+        member_fc = {
+            n: _fresh_model(n, backtests[n].latest).fit(matrix).predict(dates) for n in members_used
+        }
         matrix_fc = _combine_by_weekday(weights, member_fc, weekday_of(dates))
     else:
-        matrix_fc = _model(chosen).fit(matrix).predict(dates)
+        latest = backtests[chosen].latest if chosen in backtests else None
+        matrix_fc = _fresh_model(chosen, latest).fit(matrix).predict(dates)
     factor = _holiday_factor(matrix, holiday_dates)
     future_holidays = np.isin(dates, holiday_dates)
     if future_holidays.any():

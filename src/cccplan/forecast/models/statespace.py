@@ -50,7 +50,7 @@ from __future__ import annotations
 
 import warnings
 from dataclasses import dataclass
-from typing import Self, TypeAlias
+from typing import Any, Self, TypeAlias
 
 import numpy as np
 import numpy.typing as npt
@@ -126,7 +126,9 @@ def _weekday_mean_totals(totals: FloatArray, weekday: IntArray, rows: BoolArray)
     return means
 
 
-def _fit_daily(history: DayMatrix, profile_weeks: int) -> _DailyFit:
+def _fit_daily(
+    history: DayMatrix, profile_weeks: int, start_params: FloatArray | None = None
+) -> _DailyFit:
     values = np.asarray(history.values, dtype=np.float64)
     weekday = np.asarray(history.weekday, dtype=np.int64)
     excluded = np.asarray(history.excluded, dtype=bool)
@@ -192,7 +194,13 @@ def _fit_daily(history: DayMatrix, profile_weeks: int) -> _DailyFit:
                 exog=exog,
                 mle_regression=False,
             )
-            results = model.fit(method="lbfgs", maxiter=_MAXITER, disp=False)
+            # cov_type="none": the standard errors (a numerical Hessian) are not used.
+            start = None
+            if start_params is not None and start_params.size == len(model.start_params):
+                start = start_params
+            results = model.fit(
+                start_params=start, method="lbfgs", maxiter=_MAXITER, disp=False, cov_type="none"
+            )
     except (np.linalg.LinAlgError, ValueError):
         return fallback("weekday mean (state-space fit failed)")
     if not np.all(np.isfinite(results.params)):
@@ -329,6 +337,7 @@ class DailyStateSpace:
             )
         self.profile_weeks = int(profile_weeks)
         self._fit: _DailyFit | None = None
+        self._start_params: FloatArray | None = None
 
     def __repr__(self) -> str:
         return f"DailyStateSpace(profile_weeks={self.profile_weeks})"
@@ -362,7 +371,32 @@ class DailyStateSpace:
             ``self``, fitted.
         """
         check_history(history, model="DailyStateSpace")
-        self._fit = _fit_daily(history, self.profile_weeks)
+        self._fit = _fit_daily(history, self.profile_weeks, self._start_params)
+        return self
+
+    def warm_start(self, previous: DailyStateSpace) -> Self:
+        """Start the next :meth:`fit`'s optimiser from the variances ``previous`` estimated.
+
+        Rolling-origin backtests fit the model on nested histories whose
+        likelihoods have nearly the same maximum; starting from the last one
+        saves most of the optimiser's iterations. The maximum found is the
+        same up to the optimiser's tolerance.
+
+        Parameters
+        ----------
+        previous : DailyStateSpace
+            A fitted model (unfitted, or fitted by a fallback: no effect).
+
+        Returns
+        -------
+        DailyStateSpace
+            ``self``.
+        """
+        fit = previous._fit
+        if fit is not None and fit.results is not None:
+            params: Any = getattr(fit.results, "params", None)
+            if params is not None:
+                self._start_params = np.asarray(params, dtype=np.float64)
         return self
 
     def predict(
