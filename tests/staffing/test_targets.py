@@ -131,3 +131,16 @@ def test_queueing_targets_are_required_agents_keywords() -> None:
     asa_only = ServiceTarget(service_level=None, asa=30).queueing_targets()
     assert "threshold" not in asa_only
     assert "service_level" not in asa_only
+
+
+@pytest.mark.parametrize(
+    ("text", "seconds"),
+    [("20s", 20), ("90S", 90), ("3Min", 180), ("1.5h", 5400), ("1H", 3600), ("2D", 172800),
+     ("2d", 172800), ("6W", 3628800), ("0.5 hours", 1800), ("1 days 02:00:00", 93600)],
+)  # fmt: skip
+def test_duration_strings_in_any_case_without_pandas_deprecations(text, seconds):
+    import warnings
+
+    with warnings.catch_warnings():
+        warnings.simplefilter("error")
+        assert ServiceTarget(response_window=text, service_level=0.9).response_window == seconds

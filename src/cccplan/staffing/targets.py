@@ -18,6 +18,7 @@ from __future__ import annotations
 
 import datetime as dt
 import math
+import re
 from typing import Any, Literal
 
 import numpy as np
@@ -47,16 +48,35 @@ _ALLOWED: dict[str, str] = {
 _DURATIONS = ("threshold", "asa", "patience", "response_window")
 
 
+_UNIT_SECONDS = {
+    "s": 1.0, "sec": 1.0, "secs": 1.0, "second": 1.0, "seconds": 1.0,
+    "min": 60.0, "mins": 60.0, "minute": 60.0, "minutes": 60.0, "m": 60.0,
+    "h": 3600.0, "hr": 3600.0, "hrs": 3600.0, "hour": 3600.0, "hours": 3600.0,
+    "d": 86400.0, "day": 86400.0, "days": 86400.0,
+    "w": 604800.0, "week": 604800.0, "weeks": 604800.0,
+}  # fmt: skip
+_SIMPLE_DURATION = re.compile(r"^([0-9]*\.?[0-9]+)\s*([a-z]+)$")
+
+
 def _seconds(value: Any) -> Any:
-    """A duration in seconds from a number, a Timedelta / timedelta or a string like '20s'."""
+    """A duration in seconds from a number, a Timedelta / timedelta or a string like '20s'.
+
+    Simple strings (a number and a unit: s, min, h, D, W and their long
+    names, in any case) are read here, since pandas' own unit letters are
+    case-sensitive in ways that change between versions; anything else
+    (e.g. ``"1 days 02:00:00"``) goes to :class:`pandas.Timedelta`.
+    """
     if isinstance(value, str):
-        text = value.strip().lower()
-        if text in ("inf", "infinity"):
+        text = value.strip()
+        if text.lower() in ("inf", "infinity"):
             return math.inf
         try:
             return float(text)
         except ValueError:
             pass
+        simple = _SIMPLE_DURATION.match(text.lower())
+        if simple and simple.group(2) in _UNIT_SECONDS:
+            return float(simple.group(1)) * _UNIT_SECONDS[simple.group(2)]
         try:
             return pd.Timedelta(text).total_seconds()
         except ValueError as exc:
