@@ -45,6 +45,13 @@ with ``short, over >= 0`` penalised in the objective
 feasible and returns the best partial plan when the allowed shifts cannot
 cover the requirement.
 
+Solving: HiGHS's branch and bound alone may spend its whole time limit at the
+root of these degenerate LPs and find no plan, so :func:`solve_schedule`
+first solves the LP relaxation (a lower bound), then the restricted MILP in
+which every shift count lies between the floor and the ceiling of its LP
+value (RENS, Berthold 2014), and runs the full branch and bound only when that
+plan is not within the requested gap of the bound.
+
 Weekly tours (optional) replace ``x`` by tour counts ``y_{(g, template,
 start time), pattern}``: an agent works the same shift on the weekdays of its
 pattern (e.g. five days with two consecutive days off), ``x = M y``.
@@ -56,7 +63,9 @@ References
    1339-1351, 1990.
 .. [2] T. Aykin, "Optimal shift scheduling with multiple break windows",
    Management Science 42(4), 591-602, 1996.
-.. [3] F. Glover, "Maximum matching in a convex bipartite graph", Naval
+.. [3] T. Berthold, "RENS: the optimal rounding", Mathematical Programming
+   Computation 6(1), 33-54, 2014.
+.. [4] F. Glover, "Maximum matching in a convex bipartite graph", Naval
    Research Logistics Quarterly 14(3), 313-316, 1967.
 """
 
@@ -296,14 +305,16 @@ def solve_schedule(
     zeros_bc = sp.csr_array((n_breaks, n_cells))
     zeros_bb = sp.csr_array((n_breaks, n_breaks))
     eye_c = sp.eye_array(n_cells, format="csr")
-    # Columns: x | b | s | u | short | over.
+    # Columns: x | b | s | u | short. The surplus is not a variable: coverage rows are
+    # ">= required" and the surplus penalty goes on the columns (see below), which
+    # keeps the degenerate LP smaller.
     blocks = [
-        [x_block_cover, break_cover, zeros_cb, zeros_cb, eye_c, -eye_c],
-        [x_block_fwd, -eye_b, chain, zeros_bb, zeros_bc, zeros_bc],
-        [x_block_bwd, eye_b, zeros_bb, chain, zeros_bc, zeros_bc],
+        [x_block_cover, break_cover, zeros_cb, zeros_cb, eye_c],
+        [x_block_fwd, -eye_b, chain, zeros_bb, zeros_bc],
+        [x_block_bwd, eye_b, zeros_bb, chain, zeros_bc],
     ]
     lower = [required[cell_group, cell_time], np.zeros(n_breaks), np.zeros(n_breaks)]
-    upper = [required[cell_group, cell_time], np.zeros(n_breaks), np.zeros(n_breaks)]
+    upper = [np.full(n_cells, np.inf), np.zeros(n_breaks), np.zeros(n_breaks)]
     if count_rows:
         rows = np.concatenate(
             [np.full(members.size, r) for r, (members, _, _) in enumerate(count_rows)]
@@ -320,7 +331,6 @@ def solve_schedule(
                 sp.csr_array((n_rows, n_breaks)),
                 sp.csr_array((n_rows, n_breaks)),
                 sp.csr_array((n_rows, n_cells)),
-                sp.csr_array((n_rows, n_cells)),
             ]
         )
         lower.append(np.array([low for _, low, _ in count_rows], dtype=np.float64))
@@ -329,36 +339,42 @@ def solve_schedule(
     row_lower = np.concatenate(lower)
     row_upper = np.concatenate(upper)
 
-    n_vars = n_x + 3 * n_breaks + 2 * n_cells
+    n_vars = n_x + 3 * n_breaks + n_cells
+    # surplus = cover(x) - cover(b) + short - required >= 0 on every cell, so its
+    # penalty is a cost per covered cell on x, a credit per cell on b and an extra
+    # cost on short (the constant -required is dropped from the objective).
+    x_cells = np.asarray(x_block_cover.sum(axis=0)).ravel()
+    b_cells = np.asarray(break_cover.sum(axis=0)).ravel()  # negative: breaks uncover
     objective = np.concatenate(
         [
-            x_cost,
-            np.zeros(3 * n_breaks),
-            np.full(n_cells, shortage_penalty),
-            np.full(n_cells, surplus_penalty),
+            x_cost + surplus_penalty * x_cells,
+            surplus_penalty * b_cells,
+            np.zeros(2 * n_breaks),
+            np.full(n_cells, shortage_penalty + surplus_penalty),
         ]
     )
     integrality = np.concatenate(
-        [np.ones(n_x), np.ones(n_breaks), np.zeros(2 * n_breaks + 2 * n_cells)]
+        [np.ones(n_x), np.ones(n_breaks), np.zeros(2 * n_breaks + n_cells)]
     )
     var_upper = np.full(n_vars, np.inf)
     # s at the last position of a family is 0: as many breaks as demands.
     last_of_family = base[1:][sizes > 0] - 1
     var_upper[n_x + n_breaks + last_of_family] = 0.0
 
-    started = time.perf_counter()
     if matrix.shape[0]:
         constraints: Any = LinearConstraint(matrix, row_lower, row_upper)
     else:
         constraints = None
-    result = milp(
+    result, solved, mip_gap, elapsed = _solve(
         objective,
-        integrality=integrality,
-        bounds=Bounds(np.zeros(n_vars), var_upper),
-        constraints=constraints,
-        options={"time_limit": float(time_limit), "mip_rel_gap": float(gap), "disp": False},
+        integrality,
+        np.zeros(n_vars),
+        var_upper,
+        constraints,
+        n_x=n_x,
+        time_limit=time_limit,
+        gap=gap,
     )
-    elapsed = time.perf_counter() - started
 
     if result.x is None:
         status = "no_solution"
@@ -367,7 +383,7 @@ def solve_schedule(
         break_values = np.zeros(n_breaks, dtype=np.int64)
         objective_value = float("nan")
     else:
-        status = "optimal" if result.status == 0 else "time_limit"
+        status = "optimal" if solved else "time_limit"
         values = np.rint(result.x).astype(np.int64)
         if tour_matrix is not None:
             tour_counts = values[:n_x]
@@ -376,8 +392,9 @@ def solve_schedule(
             tour_counts = np.zeros(0, dtype=np.int64)
             counts_x = values[:n_x]
         break_values = values[n_x : n_x + n_breaks]
-        objective_value = float(result.fun)
-    mip_gap = getattr(result, "mip_gap", None)
+        objective_value = float(result.fun) - surplus_penalty * float(
+            np.sum(required[cell_group, cell_time])
+        )
     return MilpSolution(
         counts=counts_x,
         tour_counts=tour_counts,
@@ -385,13 +402,90 @@ def solve_schedule(
         break_positions=positions,
         break_counts=[break_values[base[i] : base[i + 1]] for i in range(len(families))],
         status=status,
-        gap=float("nan") if mip_gap is None else float(mip_gap),
+        gap=mip_gap,
         time=elapsed,
         objective=objective_value,
         message=str(result.message),
         n_variables=n_vars,
         n_constraints=int(matrix.shape[0]),
     )
+
+
+def _solve(
+    objective: FloatArray,
+    integrality: FloatArray,
+    lower: FloatArray,
+    upper: FloatArray,
+    constraints: Any,
+    *,
+    n_x: int,
+    time_limit: float,
+    gap: float,
+) -> tuple[Any, bool, float, float]:
+    """LP bound, a rounding dive, then (only if needed) the full branch and bound.
+
+    HiGHS alone may spend its whole time on the root of these models (their LP
+    is degenerate) and return no plan at all. So: (1) the LP relaxation gives a
+    lower bound; (2) its shift counts rounded to the nearest integer are fixed
+    and the breaks solved as a small MILP, which always has a solution (slack
+    absorbs any shortfall); (3) if that plan is not within ``gap`` of the bound,
+    HiGHS's branch and bound runs on the full model for the time left, and the
+    better plan wins.
+
+    Returns
+    -------
+    (result, proven, gap, seconds)
+        The chosen OptimizeResult (``x`` None if nothing was found), whether it
+        is proven within ``gap`` of the optimum, its relative gap to the best
+        bound known, and the wall-clock seconds spent.
+    """
+    started = time.perf_counter()
+
+    def left() -> float:
+        return max(time_limit - (time.perf_counter() - started), 0.05)
+
+    def run(lo: FloatArray, hi: FloatArray, integer: FloatArray, relative_gap: float) -> Any:
+        return milp(
+            objective,
+            integrality=integer,
+            bounds=Bounds(lo, hi),
+            constraints=constraints,
+            options={
+                "time_limit": left(),
+                "mip_rel_gap": relative_gap,
+                "disp": False,
+            },
+        )
+
+    def relative(value: float, bound: float) -> float:
+        return max(value - bound, 0.0) / max(abs(value), 1e-9)
+
+    relaxed = run(lower, upper, np.zeros_like(integrality), gap)
+    bound = float(relaxed.fun) if relaxed.status == 0 else -np.inf
+    best = None
+    if relaxed.status == 0:
+        # RENS (Berthold 2014): shift counts between the floor and the ceiling of
+        # their LP values; integral LP values are fixed.
+        fixed_lower, fixed_upper = lower.copy(), upper.copy()
+        values = relaxed.x[:n_x]
+        fixed_lower[:n_x] = np.floor(values + 1e-6)
+        fixed_upper[:n_x] = np.ceil(values - 1e-6)
+        dive = run(fixed_lower, fixed_upper, integrality, gap)
+        if dive.x is not None:
+            best = dive
+            if relative(float(dive.fun), bound) <= gap:
+                return best, True, relative(float(dive.fun), bound), time.perf_counter() - started
+    full = run(lower, upper, integrality, gap)
+    full_bound = getattr(full, "mip_dual_bound", None)
+    if full_bound is not None and np.isfinite(full_bound):
+        bound = max(bound, float(full_bound))
+    if full.x is not None and (best is None or float(full.fun) < float(best.fun)):
+        best = full
+    if best is None:
+        return full, False, float("nan"), time.perf_counter() - started
+    value = float(best.fun)
+    proven = (best is full and full.status == 0) or relative(value, bound) <= gap
+    return best, bool(proven), relative(value, bound), time.perf_counter() - started
 
 
 def assign_breaks(
