@@ -551,6 +551,7 @@ def _forecast_series(
     opening_hours: Any,
 ) -> _SeriesResult:
     from cccplan.forecast.intervals import (  # noqa: PLC0415
+        calibrate_dispersion,
         estimate_dispersion,
         history_dispersion,
         negative_binomial_interval,
@@ -685,9 +686,26 @@ def _forecast_series(
         actual, predicted, horizon if horizon.size else None, fallback=fallback
     )
     day_of_horizon = (row + int((dates[0] - matrix.dates[-1]).astype(np.int64))).astype(np.int64)
+    scales: dict[int, float] = {}
+    # Calibrated where contacts are expected or came: an interval with neither
+    # (a closed night left in the export as zeros) is [0, 0] or [0, 1] and
+    # always covered, which would make every other interval too narrow.
+    active = (predicted >= 1.0) | (actual >= 1.0)
     for level in levels:
+        # The width of each level calibrated on the backtest cells: their
+        # coverage, not only their variance, must match (heavy tails).
+        scales[level] = (
+            calibrate_dispersion(
+                actual[active],
+                predicted[active],
+                _dispersion_for(dispersion, horizon)[active],
+                level,
+            )
+            if active.any()
+            else 1.0
+        )
         lo, hi = negative_binomial_interval(
-            volume, _dispersion_for(dispersion, day_of_horizon), level
+            volume, scales[level] * _dispersion_for(dispersion, day_of_horizon), level
         )
         out[f"volume_lo_{level}"] = lo
         out[f"volume_hi_{level}"] = hi
@@ -696,6 +714,7 @@ def _forecast_series(
     out["model"] = chosen if model != "auto" else f"auto:{chosen}"
     out["event"] = pd.Series(label, dtype="object").astype("str").where(label != None)  # noqa: E711
     out["event_multiplier"] = multiplier
+    choice["interval_scale"] = scales
     return _SeriesResult(frame=out, choice=choice)
 
 

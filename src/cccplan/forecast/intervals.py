@@ -45,13 +45,14 @@ from typing import overload
 
 import numpy as np
 import numpy.typing as npt
-from scipy import stats
+from scipy import special, stats
 
 from cccplan.exceptions import CalibrationWarning, InputError
 from cccplan.queueing._arrays import broadcast, check_nonnegative
 
 __all__ = [
     "CalibrationWarning",
+    "calibrate_dispersion",
     "estimate_dispersion",
     "history_dispersion",
     "negative_binomial_interval",
@@ -59,6 +60,7 @@ __all__ = [
 
 FloatArray = npt.NDArray[np.float64]
 IntArray = npt.NDArray[np.int64]
+BoolArray = npt.NDArray[np.bool_]
 
 
 def _values(function: str, name: str, value: npt.ArrayLike) -> FloatArray:
@@ -452,3 +454,125 @@ def negative_binomial_interval(
         lo[mixed] = stats.nbinom.ppf(q_lo, size, prob)
         hi[mixed] = stats.nbinom.ppf(q_hi, size, prob)
     return args.result(lo), args.result(hi)
+
+
+def _covered(actual: FloatArray, mu: FloatArray, phi: FloatArray, level: float) -> BoolArray:
+    """Whether each count lies in the :func:`negative_binomial_interval` of ``level``.
+
+    Computed from the distribution function rather than the quantiles (which
+    are ten times slower): with integer bounds, ``lo <= y`` exactly when
+    ``F(floor(y)) >= (1 - level) / 2`` and ``y <= hi`` exactly when
+    ``F(ceil(y) - 1) < (1 + level) / 2``.
+    """
+    q_lo = (100.0 - float(level)) / 200.0
+    q_hi = (100.0 + float(level)) / 200.0
+    below = np.floor(actual)
+    above = np.ceil(actual) - 1.0
+
+    def cdf(k: FloatArray) -> FloatArray:
+        with np.errstate(invalid="ignore", divide="ignore"):
+            poisson = special.pdtr(np.maximum(k, 0.0), mu)
+            size = 1.0 / np.where(phi > 0, phi, 1.0)
+            mixed = special.betainc(size, np.maximum(k, 0.0) + 1.0, 1.0 / (1.0 + phi * mu))
+        value = np.where(phi > 0, mixed, poisson)
+        return np.asarray(np.where(k < 0, 0.0, value), dtype=np.float64)
+
+    inside = (cdf(below) >= q_lo) & (cdf(above) < q_hi)
+    return np.asarray(np.where(mu > 0, inside, actual == 0), dtype=np.bool_)
+
+
+def calibrate_dispersion(
+    actual: npt.ArrayLike,
+    forecast: npt.ArrayLike,
+    dispersion: npt.ArrayLike,
+    level: float,
+    *,
+    limits: tuple[float, float] = (0.125, 8.0),
+) -> float:
+    r"""Factor on the dispersion that makes the backtest coverage of ``level`` intervals right.
+
+    The moment estimator (:func:`estimate_dispersion`) matches the variance
+    of the errors; the tails of real errors are heavier or lighter than the
+    negative binomial's, so the same ``phi`` can give 80 % intervals that
+    cover 85 % and 95 % intervals that cover 91 %. This returns, for one
+    level, the factor ``c`` for which the intervals ``(mu, c phi)`` of the
+    backtest forecasts cover their actual counts at the nominal rate: split
+    conformal calibration [1]_ of the interval width, with the backtest
+    cells as the calibration set.
+
+    Parameters
+    ----------
+    actual : array_like
+        Actual contacts per interval of rolling-origin backtests (NaN: left out).
+    forecast : array_like
+        The backtest forecast of each (contacts, ``>= 0``).
+    dispersion : array_like
+        The dispersion ``phi`` of each pair, broadcastable (e.g. the estimate
+        of its horizon day).
+    level : float
+        Nominal coverage in percent.
+    limits : (float, float), default (0.125, 8.0)
+        Range of the factor searched: the calibration adjusts the estimate,
+        it does not replace it.
+
+    Returns
+    -------
+    float
+        The smallest factor in ``limits`` whose coverage is at least ``level``
+        (bisection on its logarithm, to 1 %); 1.0 without pairs or when
+        every ``phi`` is 0 (nothing to scale).
+
+    References
+    ----------
+    .. [1] V. Vovk, A. Gammerman and G. Shafer, *Algorithmic Learning in a
+       Random World*, Springer, 2005 (conformal prediction); J. Lei, M. G'Sell,
+       A. Rinaldo, R. J. Tibshirani and L. Wasserman, "Distribution-free
+       predictive inference for regression", *Journal of the American
+       Statistical Association* 113(523), 1094-1111, 2018 (split conformal).
+
+    Examples
+    --------
+    Counts drawn with dispersion 0.08 around a forecast that assumes 0.02:
+    the factor (close to 4, up to sampling noise) widens the intervals.
+
+    >>> rng = np.random.default_rng(0)
+    >>> mu = np.full(4000, 50.0)
+    >>> actual = rng.negative_binomial(1 / 0.08, 1 / (1 + 0.08 * 50), 4000)
+    >>> round(calibrate_dispersion(actual, mu, 0.02, 80), 1)
+    3.7
+    """
+    function = "calibrate_dispersion"
+    y = _values(function, "actual", actual)
+    mu = _values(function, "forecast", forecast)
+    if y.shape != mu.shape:
+        raise InputError(
+            f"{function}: `actual` and `forecast` must have the same length; got {y.size} "
+            f"and {mu.size}"
+        )
+    phi = np.broadcast_to(_values(function, "dispersion", dispersion), y.shape)
+    if not 1 <= float(level) < 100:
+        raise InputError(f"{function}: `level` must be a percentage in [1, 100); got {level!r}")
+    low, high = (float(v) for v in limits)
+    if not 0 < low <= 1 <= high:
+        raise InputError(f"{function}: `limits` must satisfy 0 < low <= 1 <= high; got {limits}")
+    known = np.isfinite(y) & np.isfinite(mu) & np.isfinite(phi)
+    y, mu, phi = y[known], mu[known], phi[known]
+    if y.size == 0 or not (phi > 0).any():
+        return 1.0
+    target = float(level) / 100.0
+
+    def coverage(factor: float) -> float:
+        return float(np.mean(_covered(y, mu, factor * phi, level)))
+
+    if coverage(low) >= target:
+        return low
+    if coverage(high) < target:
+        return high
+    log_low, log_high = np.log(low), np.log(high)
+    while log_high - log_low > 0.01:
+        middle = 0.5 * (log_low + log_high)
+        if coverage(float(np.exp(middle))) >= target:
+            log_high = middle
+        else:
+            log_low = middle
+    return float(np.exp(log_high))
