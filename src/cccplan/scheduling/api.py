@@ -73,7 +73,7 @@ _MAX_SHOWN = 5
 _NS = 1_000_000_000
 #: Five working days with two consecutive days off, all seven rotations.
 FIVE_TWO: tuple[tuple[int, ...], ...] = tuple(
-    tuple(sorted(set(range(7)) - {off, (off + 1) % 7})) for off in range(5, 12)
+    tuple(sorted(set(range(7)) - {off, (off + 1) % 7})) for off in (5, 6, 0, 1, 2, 3, 4)
 )
 
 
