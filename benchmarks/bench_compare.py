@@ -33,9 +33,8 @@ import numpy as np
 import pandas as pd
 
 import cccplan
-from cccplan.compare import compare
-
 from _workload import many_queues
+from cccplan.compare import compare
 
 TARGET = cccplan.ServiceTarget(service_level=0.8, threshold=20, patience=180, max_abandon=0.05)
 INTERVALS = 365 * 96

@@ -164,6 +164,12 @@ def plan_kpis(
             for name in KPI_COLUMNS:
                 out[name][copied] = known[name][copied]
             rows = rows[~reuse[rows]]
+        # No contacts are served perfectly by any number of agents (DESIGN.md).
+        idle = rows[load[rows] == 0]
+        out["service_level"][idle] = 1.0
+        for name in ("asa", "abandon_rate", "occupancy"):
+            out[name][idle] = 0.0
+        rows = rows[load[rows] > 0]
         _immediate(
             out,
             rows=rows,
