@@ -144,6 +144,9 @@ class MilpSolution:
     message: str
     n_variables: int
     n_constraints: int
+    #: Objective value as solved (penalties included) and the best lower bound on it.
+    value: float = float("nan")
+    bound: float = float("nan")
 
 
 def _window_union(starts: IntArray, stops: IntArray, size: int) -> IntArray:
@@ -154,7 +157,7 @@ def _window_union(starts: IntArray, stops: IntArray, size: int) -> IntArray:
     return np.flatnonzero(np.cumsum(diff)[: size + 1] > 0).astype(np.int64)
 
 
-def solve_schedule(
+def _solve_group(
     candidates: Candidates,
     required: FloatArray,
     covered: BoolArray,
@@ -166,7 +169,7 @@ def solve_schedule(
     time_limit: float,
     gap: float,
 ) -> MilpSolution:
-    """Build and solve the MILP; see the module docstring for the formulation.
+    """Build and solve the MILP of one group (or of all together); see the module docstring.
 
     Parameters
     ----------
@@ -365,7 +368,7 @@ def solve_schedule(
         constraints: Any = LinearConstraint(matrix, row_lower, row_upper)
     else:
         constraints = None
-    result, solved, mip_gap, elapsed = _solve(
+    result, solved, mip_gap, elapsed, bound = _solve(
         objective,
         integrality,
         np.zeros(n_vars),
@@ -408,6 +411,146 @@ def solve_schedule(
         message=str(result.message),
         n_variables=n_vars,
         n_constraints=int(matrix.shape[0]),
+        value=float("nan") if result.x is None else float(result.fun),
+        bound=bound,
+    )
+
+
+def solve_schedule(
+    candidates: Candidates,
+    required: FloatArray,
+    covered: BoolArray,
+    *,
+    tours: tuple[sp.csr_array, FloatArray] | None = None,
+    min_max_rows: list[tuple[IntArray, float, float]] | None = None,
+    shortage_penalty: float,
+    surplus_penalty: float,
+    time_limit: float,
+    gap: float,
+) -> MilpSolution:
+    """Build and solve the MILP, one group (queue or pool) at a time.
+
+    Groups share no constraint (each has its own shifts, breaks, counts and
+    tours), so the model decomposes exactly: the optimum is the sum of the
+    groups' optima, and a plan within ``gap`` of the bound in every group is
+    within ``gap`` overall. Groups are solved in turn, each with an equal share
+    of the time left.
+
+    Parameters
+    ----------
+    candidates : Candidates
+    required : float array, shape (groups, intervals)
+        Agents required on the floor (0 where no cover is required).
+    covered : bool array, shape (groups, intervals)
+        Intervals with a coverage row (open intervals).
+    tours : (M, tour_cost), optional
+        Sparse 0/1 matrix (candidates x tours) and the cost of each tour;
+        the counts are then ``x = M y`` with integer tour counts ``y``.
+    min_max_rows : list of (candidate indices, lower, upper)
+        Bounds on sums of shift counts (per template, group and day).
+    shortage_penalty, surplus_penalty : float
+        Objective weights per agent-interval short and over.
+    time_limit : float
+        Seconds for HiGHS, all groups together.
+    gap : float
+        Relative MIP gap at which the search stops.
+
+    Returns
+    -------
+    MilpSolution
+    """
+    n_groups = required.shape[0]
+    started = time.perf_counter()
+    rows = list(min_max_rows or [])
+    row_group = np.array(
+        [int(candidates.group[members[0]]) if members.size else -1 for members, _, _ in rows],
+        dtype=np.int64,
+    )
+    tour_group = np.zeros(0, dtype=np.int64)
+    if tours is not None:
+        by_column = tours[0].tocsc()
+        first_row = by_column.indices[by_column.indptr[:-1]]
+        tour_group = candidates.group[first_row] if first_row.size else tour_group
+    counts = np.zeros(candidates.start.size, dtype=np.int64)
+    tour_counts = np.zeros(0 if tours is None else tours[0].shape[1], dtype=np.int64)
+    families: list[tuple[int, int, int]] = []
+    positions: list[IntArray] = []
+    break_counts: list[IntArray] = []
+    statuses: list[str] = []
+    values, bounds, objectives = 0.0, 0.0, 0.0
+    n_variables = n_constraints = 0
+    messages: list[str] = []
+    for group in range(n_groups):
+        mine = np.flatnonzero(candidates.group == group)
+        renumber = np.full(candidates.start.size, -1, dtype=np.int64)
+        renumber[mine] = np.arange(mine.size)
+        sub = Candidates(
+            group=np.zeros(mine.size, dtype=np.int64),
+            template=candidates.template[mine],
+            start=candidates.start[mine],
+            length=candidates.length[mine],
+            cost=candidates.cost[mine],
+            day=candidates.day[mine],
+            breaks=candidates.breaks,
+        )
+        sub_rows = [
+            (renumber[members], low, high)
+            for (members, low, high), g in zip(rows, row_group, strict=True)
+            if g == group
+        ]
+        sub_tours = None
+        columns = np.zeros(0, dtype=np.int64)
+        if tours is not None:
+            columns = np.flatnonzero(tour_group == group)
+            matrix = tours[0].tocsr()[mine][:, columns]
+            sub_tours = (sp.csr_array(matrix), tours[1][columns])
+        left = max(time_limit - (time.perf_counter() - started), 0.05)
+        part = _solve_group(
+            sub,
+            required[group : group + 1],
+            covered[group : group + 1],
+            tours=sub_tours,
+            min_max_rows=sub_rows,
+            shortage_penalty=shortage_penalty,
+            surplus_penalty=surplus_penalty,
+            time_limit=left / (n_groups - group),
+            gap=gap,
+        )
+        counts[mine] = part.counts
+        if tours is not None:
+            tour_counts[columns] = part.tour_counts
+        families.extend((group, length, width) for _, length, width in part.families)
+        positions.extend(part.break_positions)
+        break_counts.extend(part.break_counts)
+        statuses.append(part.status)
+        values += part.value
+        bounds += part.bound
+        objectives += part.objective
+        n_variables += part.n_variables
+        n_constraints += part.n_constraints
+        messages.append(part.message)
+    if "no_solution" in statuses:
+        status = "no_solution"
+    elif "time_limit" in statuses:
+        status = "time_limit"
+    else:
+        status = "optimal"
+    overall_gap = max(values - bounds, 0.0) / max(abs(values), 1e-9)
+    return MilpSolution(
+        counts=counts,
+        tour_counts=tour_counts,
+        families=families,
+        break_positions=positions,
+        break_counts=break_counts,
+        status=status,
+        gap=overall_gap if np.isfinite(overall_gap) else float("nan"),
+        time=time.perf_counter() - started,
+        objective=objectives,
+        message="; ".join(dict.fromkeys(messages)),
+        n_variables=n_variables,
+        n_constraints=n_constraints,
+        value=values,
+        bound=bounds,
     )
 
 
@@ -421,7 +564,7 @@ def _solve(
     n_x: int,
     time_limit: float,
     gap: float,
-) -> tuple[Any, bool, float, float]:
+) -> tuple[Any, bool, float, float, float]:
     """LP bound, a rounding dive, then (only if needed) the full branch and bound.
 
     HiGHS alone may spend its whole time on the root of these models (their LP
@@ -434,10 +577,10 @@ def _solve(
 
     Returns
     -------
-    (result, proven, gap, seconds)
+    (result, proven, gap, seconds, bound)
         The chosen OptimizeResult (``x`` None if nothing was found), whether it
         is proven within ``gap`` of the optimum, its relative gap to the best
-        bound known, and the wall-clock seconds spent.
+        bound known, the wall-clock seconds spent and that bound.
     """
     started = time.perf_counter()
 
@@ -474,7 +617,8 @@ def _solve(
         if dive.x is not None:
             best = dive
             if relative(float(dive.fun), bound) <= gap:
-                return best, True, relative(float(dive.fun), bound), time.perf_counter() - started
+                seconds = time.perf_counter() - started
+                return best, True, relative(float(dive.fun), bound), seconds, bound
     full = run(lower, upper, integrality, gap)
     full_bound = getattr(full, "mip_dual_bound", None)
     if full_bound is not None and np.isfinite(full_bound):
@@ -482,10 +626,11 @@ def _solve(
     if full.x is not None and (best is None or float(full.fun) < float(best.fun)):
         best = full
     if best is None:
-        return full, False, float("nan"), time.perf_counter() - started
+        return full, False, float("nan"), time.perf_counter() - started, bound
     value = float(best.fun)
     proven = (best is full and full.status == 0) or relative(value, bound) <= gap
-    return best, bool(proven), relative(value, bound), time.perf_counter() - started
+    seconds = time.perf_counter() - started
+    return best, bool(proven), relative(value, bound), seconds, bound
 
 
 def assign_breaks(
