@@ -31,16 +31,19 @@ from cccplan.frames import (
     validate_frame,
 )
 from cccplan.io import read_table, write_frame
+from cccplan.requirements import Agreement, Finding
 from cccplan.simulation import SimulationSummary, simulate
 from cccplan.staffing import ServiceTarget, daily, staff, weekly
 
 __all__ = [
+    "Agreement",
     "CalibrationWarning",
     "CccplanError",
     "CccplanWarning",
     "DataRepairWarning",
     "DomainWarning",
     "FallbackWarning",
+    "Finding",
     "InputError",
     "OpeningHours",
     "ServiceTarget",

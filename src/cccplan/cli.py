@@ -125,6 +125,16 @@ def _output(path: str, option: str) -> Path:
     return file
 
 
+def _writable(path: str, option: str) -> Path:
+    """A file path whose folder exists (reports: any suffix the writer accepts)."""
+    file = Path(path)
+    if not file.parent.exists():
+        raise InputError(f"{option}: folder {file.parent} does not exist")
+    if file.is_dir():
+        raise InputError(f"{option}: {path} is a folder, expected a file")
+    return file
+
+
 def _write(frame: pd.DataFrame, path: str, option: str) -> Path:
     return write_frame(frame, _output(path, option))
 
@@ -405,11 +415,13 @@ def _cmd_compare(args: argparse.Namespace) -> int:
     )
     _say(result.summary())
     if args.report:
-        _say(f"report -> {result.to_html(args.report)}")
+        result.to_html(_writable(args.report, "--report"))
+        _say(f"report -> {args.report}")
     if args.excel:
-        _say(f"workbook -> {result.to_excel(args.excel)}")
+        result.to_excel(_writable(args.excel, "--excel"))
+        _say(f"workbook -> {args.excel}")
     if args.markdown:
-        Path(args.markdown).write_text(result.to_markdown(), encoding="utf-8")
+        _writable(args.markdown, "--markdown").write_text(result.to_markdown(), encoding="utf-8")
         _say(f"markdown -> {args.markdown}")
     if args.out:
         _say(f"intervals -> {_write(result.intervals, args.out, '--out')}")
@@ -449,7 +461,7 @@ def _cmd_schema(args: argparse.Namespace) -> int:
 
     text = json.dumps(Agreement.json_schema(), indent=2)
     if args.out:
-        Path(args.out).write_text(text + "\n", encoding="utf-8")
+        _writable(args.out, "--out").write_text(text + "\n", encoding="utf-8")
         _say(f"schema -> {args.out}")
     else:
         _say(text)
@@ -626,7 +638,8 @@ def main(argv: Sequence[str] | None = None) -> int:
         except (InputError, CccplanError, FileNotFoundError, PermissionError) as error:
             if debug:
                 raise
-            text = " ".join(str(error).split())
+            lines = [" ".join(line.split()) for line in str(error).splitlines()]
+            text = "; ".join(line for line in lines if line)
             print(f"{prog}: error: {text}", file=sys.stderr)
             return EXIT_INPUT
         except KeyboardInterrupt:
