@@ -433,8 +433,8 @@ def solve_schedule(
     Groups share no constraint (each has its own shifts, breaks, counts and
     tours), so the model decomposes exactly: the optimum is the sum of the
     groups' optima, and a plan within ``gap`` of the bound in every group is
-    within ``gap`` overall. Groups are solved in turn, each with an equal share
-    of the time left.
+    within ``gap`` overall. Groups are solved in turn, each with a share of the
+    time left in proportion to the size of its model.
 
     Parameters
     ----------
@@ -480,6 +480,9 @@ def solve_schedule(
     values, bounds, objectives = 0.0, 0.0, 0.0
     n_variables = n_constraints = 0
     messages: list[str] = []
+    # Time is shared in proportion to the size of each group's model.
+    weight = np.bincount(candidates.group, weights=candidates.length, minlength=n_groups)
+    weight = weight + covered.sum(axis=1)
     for group in range(n_groups):
         mine = np.flatnonzero(candidates.group == group)
         renumber = np.full(candidates.start.size, -1, dtype=np.int64)
@@ -513,7 +516,7 @@ def solve_schedule(
             min_max_rows=sub_rows,
             shortage_penalty=shortage_penalty,
             surplus_penalty=surplus_penalty,
-            time_limit=left / (n_groups - group),
+            time_limit=left * weight[group] / max(weight[group:].sum(), 1e-9),
             gap=gap,
         )
         counts[mine] = part.counts
@@ -529,13 +532,14 @@ def solve_schedule(
         n_variables += part.n_variables
         n_constraints += part.n_constraints
         messages.append(part.message)
+    overall_gap = max(values - bounds, 0.0) / max(abs(values), 1e-9)
     if "no_solution" in statuses:
         status = "no_solution"
-    elif "time_limit" in statuses:
-        status = "time_limit"
-    else:
+    elif "time_limit" not in statuses or overall_gap <= gap:
+        # The gaps add up: groups over the gap are fine when the whole plan is within it.
         status = "optimal"
-    overall_gap = max(values - bounds, 0.0) / max(abs(values), 1e-9)
+    else:
+        status = "time_limit"
     return MilpSolution(
         counts=counts,
         tour_counts=tour_counts,
@@ -614,6 +618,11 @@ def _solve(
         fixed_lower[:n_x] = np.floor(values + 1e-6)
         fixed_upper[:n_x] = np.ceil(values - 1e-6)
         dive = run(fixed_lower, fixed_upper, integrality, gap)
+        if dive.x is None:
+            # No plan in the RENS neighbourhood in time: round every count up (the
+            # shifts then cover at least what the LP's did) and place the breaks.
+            fixed_lower[:n_x] = fixed_upper[:n_x]
+            dive = run(fixed_lower, fixed_upper, integrality, gap)
         if dive.x is not None:
             best = dive
             if relative(float(dive.fun), bound) <= gap:
