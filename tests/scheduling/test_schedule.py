@@ -12,6 +12,7 @@ import pytest
 from cccplan.exceptions import InputError
 from cccplan.frames import OpeningHours
 from cccplan.scheduling import Break, ShiftTemplate, schedule
+from cccplan.scheduling.api import FIVE_TWO
 
 from . import _check
 
@@ -373,3 +374,15 @@ def test_bad_arguments():
         schedule(need, [template, template])
     with pytest.raises(InputError, match="shortage_penalty"):
         schedule(need, template, shortage_penalty=-1)
+
+
+def test_five_two_patterns_are_all_rotations_of_two_consecutive_days_off():
+    # Every 5-day subset of the week whose two days off are adjacent (Sun-Mon included),
+    # enumerated independently.
+    expected = set()
+    for days in itertools.combinations(range(7), 5):
+        off = sorted(set(range(7)) - set(days))
+        if off[1] - off[0] in (1, 6):
+            expected.add(tuple(days))
+    assert set(FIVE_TWO) == expected
+    assert len(FIVE_TWO) == 7
