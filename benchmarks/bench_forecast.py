@@ -5,6 +5,7 @@ Run from the project root::
     python benchmarks/bench_forecast.py                    # 12 origins, 7-day horizon, 30 min
     python benchmarks/bench_forecast.py --quick            # 3 origins
     python benchmarks/bench_forecast.py --no-statsforecast # numpy peers (and cccplan) only
+    python benchmarks/bench_forecast.py --example-centre   # auto on the embedded example centre
 
 Data: the "Anonymous Bank" of Israel, incoming calls of 1999 (see
 ``benchmarks/_bank_data.py``), read from ``../shared/data/`` seen from the
@@ -323,6 +324,84 @@ def run_cccplan(
     return results
 
 
+# --------------------------------------------------------------------------- example centre
+
+
+def run_example_centre(models: tuple[str, ...], origins: int, horizon_days: int) -> None:
+    """Rolling-origin check of cccplan's models on the embedded example centre (synthetic).
+
+    ``origins`` weekly origins (local midnights), the last leaving ``horizon_days``
+    of the two-year history; each forecast is ``cccplan.forecast(history before
+    the origin, f"{horizon_days}D", model=..., opening_hours=centre.hours)`` for
+    all four series at once, compared with the history's intervals (absent
+    forecast intervals count as 0). Prints WAPE on day 1, the last day and all
+    days, pooled over series and origins, and the 80 % / 95 % coverage.
+    """
+    import warnings  # noqa: PLC0415
+
+    import cccplan  # noqa: PLC0415
+
+    centre = cccplan.load_example()
+    history = centre.history
+    keys = ["queue", "channel"]
+    tz = history["interval_start"].dt.tz
+    end = history["interval_start"].max().tz_localize(None).normalize() + pd.Timedelta(days=1)
+    print(
+        f"example centre (seed {centre.seed}): {history[keys].drop_duplicates().shape[0]} "
+        f"series, {origins} origins 7 days apart, horizon {horizon_days} days"
+    )
+    print(
+        f"{'model':<18}{'WAPE d1':>9}{'WAPE d' + str(horizon_days):>9}{'WAPE':>8}"
+        f"{'cov 80':>8}{'cov 95':>8}{'seconds':>9}"
+    )
+    for model in models:
+        parts, seconds = [], 0.0
+        for k in range(origins):
+            origin = end - pd.Timedelta(days=horizon_days + 7 * k)
+            cutoff = origin.tz_localize(tz)
+            window_end = (origin + pd.Timedelta(days=horizon_days)).tz_localize(tz)
+            past = history[history["interval_start"] < cutoff]
+            truth = history[
+                (history["interval_start"] >= cutoff) & (history["interval_start"] < window_end)
+            ]
+            start = time.perf_counter()
+            with warnings.catch_warnings():
+                warnings.simplefilter("ignore", cccplan.CccplanWarning)
+                fc = cccplan.forecast(
+                    past, f"{horizon_days}D", model=model, opening_hours=centre.hours
+                )
+            seconds += time.perf_counter() - start
+            joined = truth.merge(
+                fc, on=[*keys, "interval_start"], how="left", suffixes=("", "_forecast")
+            )
+            columns = ["volume_forecast", *INTERVAL_COLUMNS]
+            joined[columns] = joined[columns].fillna(0.0)
+            local = joined["interval_start"].dt.tz_localize(None)
+            joined["day"] = (local - origin) // pd.Timedelta(days=1) + 1
+            parts.append(joined)
+        data = pd.concat(parts, ignore_index=True)
+        error = (data["volume_forecast"] - data["volume"]).abs()
+
+        def wape(rows: Any, error: Any = error, data: Any = data) -> float:
+            return float(error[rows].sum() / data.loc[rows, "volume"].sum())
+
+        coverage = [
+            float(
+                (
+                    (data["volume"] >= data[f"volume_lo_{level}"])
+                    & (data["volume"] <= data[f"volume_hi_{level}"])
+                ).mean()
+            )
+            for level in (80, 95)
+        ]
+        every = np.ones(len(data), dtype=bool)
+        print(
+            f"{model:<18}{_pct(wape(data['day'] == 1)):>9}"
+            f"{_pct(wape(data['day'] == horizon_days)):>9}{_pct(wape(every)):>8}"
+            f"{_pct(coverage[0]):>8}{_pct(coverage[1]):>8}{seconds:>9.1f}"
+        )
+
+
 # --------------------------------------------------------------------------- output
 
 
@@ -411,8 +490,21 @@ def main() -> None:
         action="store_true",
         help="run statsforecast with --sf-python even if this interpreter has it",
     )
+    parser.add_argument(
+        "--example-centre",
+        action="store_true",
+        help="instead of the bank data: cccplan's models (--cccplan-models, default auto and "
+        "weekday_average) on the embedded example centre, --origins weekly origins (default 6)",
+    )
     parser.add_argument("--sf-worker", nargs=2, help=argparse.SUPPRESS)
     args = parser.parse_args()
+
+    if args.example_centre:
+        given = args.cccplan_models != ",".join(CCCPLAN_MODELS)
+        names = args.cccplan_models if given else "auto,weekday_average"
+        models = tuple(m.strip() for m in names.split(",") if m.strip())
+        run_example_centre(models, args.origins or 6, args.horizon_days)
+        return
 
     if args.sf_worker:  # statsforecast's side, in its own interpreter
         _sf_worker(*args.sf_worker)

@@ -20,6 +20,8 @@ from scipy import special, stats
 from cccplan.exceptions import DomainWarning, InputError
 from cccplan.forecast.intervals import (
     CalibrationWarning,
+    _covered,
+    calibrate_dispersion,
     estimate_dispersion,
     history_dispersion,
     negative_binomial_interval,
@@ -299,3 +301,48 @@ def test_day_level_busyness_gives_the_same_dispersion_by_day_and_by_interval():
     by_interval = estimate_dispersion(counts.ravel(), mu.ravel())
     assert by_day == pytest.approx(phi, rel=0.25)
     assert by_interval == pytest.approx(phi, rel=0.25)
+
+
+def test_covered_agrees_with_the_interval_bounds():
+    rng = np.random.default_rng(1)
+    n = 5000
+    mu = rng.gamma(0.7, 15, n)
+    mu[rng.random(n) < 0.1] = 0.0
+    phi = rng.choice([0.0, 0.01, 0.2, 1.5], n)
+    actual = rng.poisson(mu * rng.gamma(2, 0.5, n)).astype(float)
+    actual[rng.random(n) < 0.05] += 0.5  # non-integer volumes (resampled exports)
+    for level in (50, 80, 95):
+        lo, hi = negative_binomial_interval(mu, phi, level)
+        np.testing.assert_array_equal(
+            _covered(actual, mu, phi, level), (actual >= lo) & (actual <= hi)
+        )
+
+
+def test_calibrate_dispersion_reaches_the_nominal_coverage():
+    rng = np.random.default_rng(2)
+    mu = rng.uniform(5, 80, 6000)
+    true_phi = 0.06
+    actual = rng.negative_binomial(1 / true_phi, 1 / (1 + true_phi * mu))
+    for level in (80, 95):
+        # Too narrow a dispersion is widened, too wide a one narrowed, both to about the truth.
+        for assumed in (0.015, 0.24):
+            factor = calibrate_dispersion(actual, mu, assumed, level)
+            assert factor * assumed == pytest.approx(true_phi, rel=0.35)
+            lo, hi = negative_binomial_interval(mu, factor * assumed, level)
+            assert np.mean((actual >= lo) & (actual <= hi)) >= level / 100
+            lo, hi = negative_binomial_interval(mu, factor * assumed * 0.97, level)
+            assert np.mean((actual >= lo) & (actual <= hi)) < level / 100 + 0.01
+
+
+def test_calibrate_dispersion_edges():
+    assert calibrate_dispersion([], [], 0.1, 80) == 1.0
+    assert calibrate_dispersion([3, 5], [4.0, 4.0], 0.0, 80) == 1.0  # Poisson: nothing to scale
+    # Coverage already reached at the smallest factor, or not even at the largest.
+    assert calibrate_dispersion([4, 4], [4.0, 4.0], 0.1, 80) == 0.125
+    assert calibrate_dispersion([400, 0], [4.0, 4.0], 0.01, 95) == 8.0
+    with pytest.raises(InputError, match="same length"):
+        calibrate_dispersion([1, 2], [1.0], 0.1, 80)
+    with pytest.raises(InputError, match="level"):
+        calibrate_dispersion([1], [1.0], 0.1, 100)
+    with pytest.raises(InputError, match="limits"):
+        calibrate_dispersion([1], [1.0], 0.1, 80, limits=(2.0, 4.0))
