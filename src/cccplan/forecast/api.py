@@ -9,14 +9,18 @@ days, and the result is put back on the timezone-aware interval grid:
    holidays (``holidays=``, or the closed dates of ``opening_hours``) and the
    client's events (``events=``).
 2. The model forecasts the days after the history. ``model="auto"`` scores
-   every model by a rolling-origin backtest on the history itself, together
-   with two combinations (the median ensemble and the inverse-error
-   combination of the best three, Bates and Granger 1969), and takes the
-   better combination unless a single model's WAPE is at least 5% lower: a
-   few backtest windows rank similar models noisily, and combining beats
-   selecting on average (Makridakis et al. 2020). The choice, the reason,
-   the weights and every candidate's backtest WAPE are recorded in
-   ``frame.attrs["model_choice"]``.
+   every model by a rolling-origin backtest on the history itself (six
+   origins a week apart, 14 days ahead each): the weekday average over 4, 8
+   and 12 weeks (its window is a choice of the backtest), top-down, SVD and
+   state-space, together with two combinations: the median ensemble and the
+   inverse-error combination of the best three (Bates and Granger 1969),
+   weighted weekday by weekday (each weekday's backtest errors, shrunk
+   towards the pooled ones by one weekday's worth of cells), because which
+   model is best often differs by weekday. It takes the better combination
+   unless a single model's WAPE is at least 5% lower: a few backtest windows
+   rank similar models noisily, and combining beats selecting on average
+   (Makridakis et al. 2020). The choice, the reason, the weights and every
+   candidate's backtest WAPE are recorded in ``frame.attrs["model_choice"]``.
 3. Future holidays get the series' own holiday factor (the median ratio of a
    past holiday's volume to the same weekday's median around it), when the
    history holds at least two such days; otherwise they are forecast as normal
@@ -31,7 +35,9 @@ days, and the result is put back on the timezone-aware interval grid:
    move week by week (with sunset, say) stay open in the forecast.
 6. Prediction intervals are negative binomial around the point forecast with a
    dispersion estimated, per horizon day, from the same model's backtest
-   residuals on the history (:mod:`cccplan.forecast.intervals`).
+   residuals on the history, then scaled per level so that the backtest
+   intervals cover the nominal share of the cells with contacts
+   (:mod:`cccplan.forecast.intervals`).
 7. AHT is forecast per weekday and slot as the volume-weighted mean of the
    recent non-excluded weeks (handle times are far more stable than volumes).
 
@@ -860,8 +866,11 @@ def forecast(
         ``interval_start``, ``volume``, ``volume_lo_<L>``, ``volume_hi_<L>``,
         ``aht`` (when the history has it), ``model`` (``"auto:<chosen>"``
         under auto), ``event`` and ``event_multiplier``. ``attrs["freq"]`` is
-        the history's; ``attrs["model_choice"]`` maps each series to the
-        chosen model, the reason and the backtest WAPE of every candidate.
+        the history's; ``attrs["model_choice"]`` maps each series to a dict:
+        ``model`` (the choice), ``reason``, ``wape`` (the backtest WAPE of
+        every candidate), ``weights`` (under auto's combination: per weekday,
+        ``{"Mon": {member: weight}, ...}``) and ``interval_scale`` (the
+        calibration factor of the dispersion per level).
 
     Raises
     ------

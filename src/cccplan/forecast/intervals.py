@@ -23,7 +23,11 @@ history's daily totals; without either, the intervals are Poisson and a
 :class:`CalibrationWarning` says so.
 
 :func:`negative_binomial_interval` turns ``mu`` and ``phi`` into integer
-bounds (counts), whose coverage is at least the nominal level.
+bounds (counts), whose coverage is at least the nominal level when the
+counts are negative binomial. Real forecast errors have heavier or lighter
+tails; :func:`calibrate_dispersion` finds, per level, the factor on ``phi``
+that makes the backtest intervals cover their actual counts at the nominal
+rate (split conformal calibration of the width).
 
 References
 ----------
