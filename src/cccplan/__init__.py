@@ -10,6 +10,7 @@ resampling, opening hours) in :mod:`cccplan.frames`; file formats in
 from __future__ import annotations
 
 from cccplan import frames, queueing
+from cccplan.compare import Reconciliation, compare
 from cccplan.datasets import load_example
 from cccplan.exceptions import (
     CalibrationWarning,
@@ -46,11 +47,13 @@ __all__ = [
     "Finding",
     "InputError",
     "OpeningHours",
+    "Reconciliation",
     "ServiceTarget",
     "SimulationSummary",
     "__version__",
     "accuracy",
     "backtest",
+    "compare",
     "daily",
     "fill_gaps",
     "find_gaps",
