@@ -151,7 +151,15 @@ def run_demo(out: Path, *, echo: Callable[[str], None] = print) -> dict[str, Pat
     save("ccc_plan.csv", plan)
     echo("4/5 the CCC's plan: the staffing with three deliberate gaps (see the report)")
 
-    result = compare(client_forecast, plan, agreement=agreement, actuals=actuals)
+    # Reconciled the day after the horizon, when the actuals are in.
+    result = compare(
+        client_forecast,
+        plan,
+        agreement=agreement,
+        actuals=actuals,
+        events=centre.events[(centre.events["end"] > CUTOFF) & (centre.events["start"] < end)],
+        today=end.date(),
+    )
     save("reconciliation_intervals.csv", result.intervals)
     result.to_html(out / "report.html")
     files["report.html"] = out / "report.html"

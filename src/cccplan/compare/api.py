@@ -484,6 +484,8 @@ def compare(
     accuracy_denominator: str | None = None,
     integer: bool = True,
     check_agreement: bool = True,
+    events: pd.DataFrame | None = None,
+    today: Any = None,
     freq: str | None = None,
     plan_freq: str | None = None,
 ) -> Reconciliation:
@@ -539,7 +541,15 @@ def compare(
     integer : bool, default True
         Whole required agents (as a plan has); False gives continuous agents.
     check_agreement : bool, default True
-        Add ``agreement.check(forecast=..., plan=..., actuals=...)``'s findings.
+        Add ``agreement.check(forecast=..., plan=..., actuals=..., events=...,
+        today=...)``'s findings.
+    events : pandas.DataFrame, optional
+        The client's communicated events (clause 6.5), passed to
+        ``agreement.check`` (notice given ahead of each event).
+    today : datetime.date or str, optional
+        The date the agreement's deadlines (reviews, lead times, retention)
+        are checked against; default: today. A reconciliation of a past
+        planning round passes the round's date.
     freq, plan_freq : str, optional
         Interval lengths of the forecast and the plan (e.g. ``"15min"``), for
         frames too sparse to infer them from (by default they are inferred,
@@ -847,7 +857,11 @@ def compare(
         # The agreement's own accuracy and relief checks repeat what the reconciliation
         # found on its grid (with the intervals listed): keep one of each.
         ours = {(f.code, f.queue) for f in findings if f.code in _SHARED_CODES}
-        checked = list(agreement.check(forecast=forecast, plan=plan, actuals=actuals))
+        checked = list(
+            agreement.check(
+                forecast=forecast, plan=plan, actuals=actuals, events=events, today=today
+            )
+        )
         kept = [f for f in checked if (f.code, f.queue) not in ours]
         if len(kept) < len(checked):
             notes.append(
