@@ -16,6 +16,9 @@ PROMISES = {
     "staff_a_day.py": ["agent-hours", "Erlang A staffing"],
     "forecast_queues.py": ["Model chosen per series", "written: forecast.csv"],
     "staff_channels.py": ["Weekly roll-up", "e-mail backlog"],
+    # 8 quarter-hours (09:00-11:00) x 5 weekdays = 40 intervals; x 3 agents x 0.25 h = 30 h.
+    "reconcile_plan.py": ["intervals short: 40, agent-hours short: 30.0", "written:"],
+    "check_agreement.py": ["valid agreement", "items to attest by hand"],
 }
 
 

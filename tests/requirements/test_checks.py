@@ -11,7 +11,7 @@ import datetime as dt
 import pandas as pd
 import pytest
 
-from cccplan import load_example
+from cccplan import InputError, load_example
 from cccplan.requirements import Agreement, findings_frame
 from cccplan.requirements import checks as C
 
@@ -595,3 +595,12 @@ def test_check_frames_without_channel_and_unknown_queues(complete, actuals):
     stray.loc[stray["queue"] == "billing", "queue"] = "sales"
     findings = complete.check(actuals=stray, today="2024-01-15")
     assert only(findings, "unknown_queue").queue == "sales"
+
+
+def test_attestations_take_a_date_string_like_check():
+    agreement = Agreement.example()
+    assert agreement.attestations(today="2025-11-03") == agreement.attestations(
+        today=dt.date(2025, 11, 3)
+    )
+    with pytest.raises(InputError, match="today"):
+        agreement.attestations(today="someday")

@@ -635,7 +635,7 @@ class Agreement(BaseModel):
 
     # -- attestations and checks ------------------------------------------------
 
-    def attestations(self, today: dt.date | None = None) -> list[Attestation]:
+    def attestations(self, today: dt.date | str | None = None) -> list[Attestation]:
         """The items to attest by hand: what, who, by when, with what evidence.
 
         Clauses that data cannot check (tariff disclosure, the data processing
@@ -645,8 +645,9 @@ class Agreement(BaseModel):
         :mod:`cccplan.requirements.attest`.
         """
         from cccplan.requirements.attest import attestations  # noqa: PLC0415 (circular)
+        from cccplan.requirements.checks import _today  # noqa: PLC0415 (circular)
 
-        return attestations(self, today=today)
+        return attestations(self, today=_today(today))
 
     def check(
         self,
