@@ -33,11 +33,13 @@ from cccplan.frames import (
 )
 from cccplan.io import read_table, write_frame
 from cccplan.requirements import Agreement, Finding
+from cccplan.scheduling import Break, Schedule, ShiftTemplate, read_shifts, schedule
 from cccplan.simulation import SimulationSummary, simulate
 from cccplan.staffing import ServiceTarget, daily, staff, weekly
 
 __all__ = [
     "Agreement",
+    "Break",
     "CalibrationWarning",
     "CccplanError",
     "CccplanWarning",
@@ -48,7 +50,9 @@ __all__ = [
     "InputError",
     "OpeningHours",
     "Reconciliation",
+    "Schedule",
     "ServiceTarget",
+    "ShiftTemplate",
     "SimulationSummary",
     "__version__",
     "accuracy",
@@ -61,9 +65,11 @@ __all__ = [
     "frames",
     "load_example",
     "queueing",
+    "read_shifts",
     "read_table",
     "read_volumes",
     "resample",
+    "schedule",
     "simulate",
     "staff",
     "validate_frame",

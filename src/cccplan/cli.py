@@ -195,7 +195,7 @@ def _target(fields: dict[str, Any], where: str) -> Any:
 
 
 def _read_agreement(path: str | None, option: str = "--agreement") -> Any:
-    from cccplan.requirements import Agreement  # noqa: PLC0415 (being built)
+    from cccplan.requirements import Agreement  # noqa: PLC0415 (imported when used)
 
     file = _existing(path, option)
     try:
@@ -379,7 +379,7 @@ def _first_series(frame: pd.DataFrame) -> dict[str, Any]:
 
 
 def _cmd_schedule(args: argparse.Namespace) -> int:
-    from cccplan.scheduling import read_shifts, schedule  # noqa: PLC0415 (being built)
+    from cccplan.scheduling import read_shifts, schedule  # noqa: PLC0415 (imported when used)
 
     staffing = _read_raw(args.staffing, "--staffing")
     shifts = read_shifts(_existing(args.shifts, "--shifts"))
@@ -400,7 +400,7 @@ def _cmd_schedule(args: argparse.Namespace) -> int:
 
 
 def _cmd_compare(args: argparse.Namespace) -> int:
-    from cccplan.compare import compare  # noqa: PLC0415 (being built)
+    from cccplan.compare import compare  # noqa: PLC0415 (imported when used)
 
     forecast = _read_intervals(args.forecast, "--forecast")
     plan = _read_raw(args.plan, "--plan")
@@ -457,7 +457,7 @@ def _cmd_check(args: argparse.Namespace) -> int:
 
 
 def _cmd_schema(args: argparse.Namespace) -> int:
-    from cccplan.requirements import Agreement  # noqa: PLC0415 (being built)
+    from cccplan.requirements import Agreement  # noqa: PLC0415 (imported when used)
 
     text = json.dumps(Agreement.json_schema(), indent=2)
     if args.out:
@@ -469,7 +469,7 @@ def _cmd_schema(args: argparse.Namespace) -> int:
 
 
 def _cmd_demo(args: argparse.Namespace) -> int:
-    from cccplan._demo import run_demo  # noqa: PLC0415 (being built)
+    from cccplan._demo import run_demo  # noqa: PLC0415 (imported when used)
 
     run_demo(Path(args.out), echo=_say)
     return EXIT_OK

@@ -125,3 +125,60 @@ def test_schema_is_the_agreements(capsys, tmp_path):
     code, _, _ = run(capsys, "schema", "--out", tmp_path / "s.json")
     assert code == EXIT_OK
     assert json.loads((tmp_path / "s.json").read_text()) == cccplan.Agreement.json_schema()
+
+
+SHIFTS = """\
+- name: day
+  starts: {from: "08:00", to: "12:00", every: 1h}
+  length: 8h
+  breaks: [{length: 30min, earliest: 3h, latest: 5h}]
+  days: Mon-Sat
+- name: short
+  starts: {from: "08:00", to: "16:00", every: 1h}
+  length: 4h
+  days: Mon-Sat
+"""
+
+
+def test_schedule_then_compare_the_plan(capsys, files, tmp_path):
+    staffing = cccplan.read_table(files / "full_plan.parquet")
+    billing_day = staffing[
+        (staffing["queue"] == "billing") & (staffing["interval_start"].dt.day == 17)
+    ]
+    cccplan.write_frame(billing_day, tmp_path / "staffing.csv")
+    (tmp_path / "shifts.yaml").write_text(SHIFTS)
+    code, out, err = run(
+        capsys, "schedule", "--staffing", tmp_path / "staffing.csv", "--shifts",
+        tmp_path / "shifts.yaml", "--out", tmp_path / "plan.xlsx", "--shifts-out",
+        tmp_path / "shifts.csv", "--time-limit", "20", "--plot", tmp_path / "plan.png",
+    )  # fmt: skip
+    assert code == EXIT_OK, err
+    assert "intervals short" in out
+    plan = cccplan.read_table(tmp_path / "plan.xlsx")
+    assert len(plan) == len(billing_day)
+    assert (plan["agents"] >= 0).all()
+    shifts = cccplan.read_table(tmp_path / "shifts.csv")
+    assert set(shifts["template"]) <= {"day", "short"}
+    assert (tmp_path / "plan.png").stat().st_size > 0
+    # The scheduled plan is what compare reads.
+    forecast = cccplan.read_table(files / "forecast.csv")
+    forecast = forecast[
+        (forecast["queue"] == "billing") & (forecast["interval_start"].dt.day == 17)
+    ]
+    cccplan.write_frame(forecast, tmp_path / "forecast.csv")
+    code, out, err = run(capsys, "compare", "--forecast", tmp_path / "forecast.csv", "--plan",
+                         tmp_path / "plan.xlsx", "--targets", files / "targets.yaml")  # fmt: skip
+    assert code in (EXIT_OK, EXIT_FINDINGS), err
+    assert "Coverage" in out
+
+
+def test_schedule_bad_shifts_file(capsys, files, tmp_path):
+    (tmp_path / "shifts.yaml").write_text(
+        "- name: x\n  starts: ['08:00']\n  length: 2h\n"
+        "  breaks: [{length: 3h, earliest: 0h, latest: 1h}]\n"
+    )
+    code, _, err = run(capsys, "schedule", "--staffing", files / "forecast.csv", "--shifts",
+                       tmp_path / "shifts.yaml", "--out", tmp_path / "plan.csv")  # fmt: skip
+    assert code == EXIT_INPUT
+    assert err.count("\n") == 1
+    assert "break" in err.lower()
