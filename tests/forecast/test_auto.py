@@ -136,3 +136,19 @@ def test_backtest_cells_carry_their_weekday(billing):
     last_week = matrix.values[-7:]
     expected = np.broadcast_to(matrix.weekday[-7:, None], last_week.shape)[np.isfinite(last_week)]
     np.testing.assert_array_equal(cells.weekday, expected)
+
+
+def test_combination_includes_the_weekday_average_where_it_forecasts_best():
+    # Saturday (5): the weekday average is exact and the others are far off;
+    # Monday (0): the weekday average is worst and is left out of the best three.
+    backtests = _cells(
+        [100, 100],
+        [0, 5],
+        weekday_average=[150, 100],
+        topdown=[100, 140],
+        svd=[105, 150],
+        statespace=[110, 145],
+    )
+    weights = _weekday_weights(backtests)
+    assert max(weights[5], key=weights[5].get) == "weekday_average"
+    assert "weekday_average" not in weights[0]
