@@ -73,9 +73,13 @@ __all__ = ["ErlangAResult", "erlang_a"]
 
 # Queue-length weights below exp(-_TAIL) of the largest one are negligible.
 _TAIL = 40.0
-# Elements summed together in the ASA series, and terms per block.
+# Elements summed together in the ASA series, and terms in the first block of
+# each; blocks double up to _BLOCK_MAX. Typical loads need a few dozen terms,
+# very large ones thousands: small first blocks spare the former, and capped
+# blocks keep the (elements x terms) temporaries in cache for the latter.
 _ELEMENT_CHUNK = 4096
-_BLOCK = 256
+_BLOCK_FIRST = 32
+_BLOCK_MAX = 256
 
 
 @dataclass(frozen=True)
@@ -168,9 +172,10 @@ def _answered_wait_chunk(x: FloatArray, y: FloatArray, patience: FloatArray) -> 
     sum_we = np.zeros_like(x)
     j0 = start.copy()
     active = np.arange(x.size)
-    offsets = np.arange(_BLOCK, dtype=np.float64)
+    block = _BLOCK_FIRST
     first = True
     while active.size:
+        offsets = np.arange(block, dtype=np.float64)
         xa, ya = x[active], y[active]
         js = j0[active, None] + offsets[None, :]
         inv = 1.0 / (ya[:, None] + js + 1.0)  # 1 / (y + j + 1)
@@ -195,6 +200,7 @@ def _answered_wait_chunk(x: FloatArray, y: FloatArray, patience: FloatArray) -> 
         done = (j0[active] > mode[active]) & (lw[:, -1] < new_top - _TAIL)
         active = active[~done]
         first = False
+        block = min(2 * block, _BLOCK_MAX)
     result: FloatArray = sum_we / sum_w
     return result
 
