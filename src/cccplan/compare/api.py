@@ -45,10 +45,9 @@ from cccplan.compare._kpis import KPI_COLUMNS, plan_kpis
 from cccplan.compare.result import Reconciliation
 from cccplan.exceptions import InputError
 from cccplan.frames._columns import AHT, KEY_COLUMNS, TIME, VOLUME
-from cccplan.frames._lookup import SeriesLookup
 from cccplan.requirements.findings import Finding, sort_findings
 from cccplan.staffing.api import staff
-from cccplan.staffing.targets import ServiceTarget
+from cccplan.staffing.targets import ServiceTarget, as_target, target_lookup
 
 if TYPE_CHECKING:
     from collections.abc import Callable
@@ -163,17 +162,6 @@ def _settings(
 # ---------------------------------------------------------------------------
 
 
-def _as_target(value: Any, where: str) -> ServiceTarget:
-    if isinstance(value, ServiceTarget):
-        return value
-    if isinstance(value, Mapping):
-        return ServiceTarget(**{str(k): v for k, v in value.items()})
-    raise InputError(
-        f"compare: {where} must be a ServiceTarget (or a mapping of its fields); "
-        f"got {type(value).__name__}"
-    )
-
-
 def _target_finder(
     targets: Any, agreement: Any
 ) -> Callable[[str | None, str | None], ServiceTarget | None]:
@@ -187,12 +175,7 @@ def _target_finder(
                 "compare: `targets` must be a ServiceTarget or a mapping of series key -> "
                 f"ServiceTarget; got {type(targets).__name__}"
             )
-        lookup = SeriesLookup(
-            {key: _as_target(value, f"targets[{key!r}]") for key, value in targets.items()},
-            function="compare",
-            argument="targets",
-        )
-        return lookup.get
+        return target_lookup(targets, "compare").get
     if agreement is not None:
         if not callable(getattr(agreement, "targets_for", None)):
             raise InputError(
@@ -202,7 +185,9 @@ def _target_finder(
 
         def from_agreement(queue: str | None, channel: str | None) -> ServiceTarget | None:
             found = agreement.targets_for(queue, channel)
-            return None if found is None else _as_target(found, f"agreement target of {queue!r}")
+            if found is None:
+                return None
+            return as_target(found, f"compare: agreement target of {queue!r}")
 
         return from_agreement
     raise InputError(

@@ -116,13 +116,12 @@ from scipy import stats
 
 from cccplan.exceptions import InputError
 from cccplan.frames._columns import AHT, KEY_COLUMNS, TIME, VOLUME
-from cccplan.frames._lookup import SeriesLookup
 from cccplan.frames.validate import infer_freq
 from cccplan.queueing import asa as erlang_c_asa
 from cccplan.queueing import erlang_a
 from cccplan.queueing import service_level as erlang_c_service_level
 from cccplan.simulation._engine import run_queue
-from cccplan.staffing.targets import ServiceTarget
+from cccplan.staffing.targets import ServiceTarget, target_lookup
 
 __all__ = ["SimulationSummary", "simulate"]
 
@@ -789,11 +788,7 @@ def _settings_per_series(
     if isinstance(targets, ServiceTarget):
         chosen: list[ServiceTarget | None] = [targets] * len(series)
     elif isinstance(targets, Mapping):
-        lookup = SeriesLookup(
-            {key: _as_target(value, key) for key, value in targets.items()},
-            function="simulate",
-            argument="targets",
-        )
+        lookup = target_lookup(targets, "simulate")
         chosen = [
             lookup.get(
                 None if named.get("queue") is None else str(named["queue"]),
@@ -826,20 +821,6 @@ def _settings_per_series(
             )
         )
     return settings
-
-
-def _as_target(value: object, key: object) -> ServiceTarget:
-    if isinstance(value, ServiceTarget):
-        return value
-    if isinstance(value, Mapping):
-        try:
-            return ServiceTarget(**{str(k): v for k, v in value.items()})
-        except InputError as exc:
-            raise InputError(f"simulate: targets[{key!r}]: {exc}") from None
-    raise InputError(
-        f"simulate: targets[{key!r}] must be a ServiceTarget (or a mapping of its fields); "
-        f"got {type(value).__name__}"
-    )
 
 
 def _label(named: Mapping[str, object]) -> str:

@@ -31,11 +31,10 @@ import pandas as pd
 
 from cccplan.exceptions import InputError
 from cccplan.frames._columns import AHT, KEY_COLUMNS, TIME, VOLUME
-from cccplan.frames._lookup import SeriesLookup
 from cccplan.frames.validate import infer_freq, validate_frame
 from cccplan.staffing.concurrency import concurrent_agents, concurrent_kpis
 from cccplan.staffing.deferred import deferred_agents, deferred_kpis
-from cccplan.staffing.targets import ServiceTarget
+from cccplan.staffing.targets import ServiceTarget, target_lookup
 
 __all__ = ["daily", "staff", "weekly"]
 
@@ -72,20 +71,6 @@ _CHUNK = 1 << 14
 # ---------------------------------------------------------------------------
 
 
-def _as_target(value: object, where: str) -> ServiceTarget:
-    if isinstance(value, ServiceTarget):
-        return value
-    if isinstance(value, Mapping):
-        try:
-            return ServiceTarget(**{str(k): v for k, v in value.items()})
-        except InputError as exc:
-            raise InputError(f"staff: {where}: {exc}") from None
-    raise InputError(
-        f"staff: {where} must be a ServiceTarget (or a mapping of its fields); "
-        f"got {type(value).__name__}"
-    )
-
-
 def _targets_per_series(series: list[dict[str, str]], targets: Targets) -> list[ServiceTarget]:
     """The target of each series, looked up as (queue, channel), queue, channel, None."""
     if isinstance(targets, ServiceTarget):
@@ -95,11 +80,7 @@ def _targets_per_series(series: list[dict[str, str]], targets: Targets) -> list[
             "staff: `targets` must be a ServiceTarget or a mapping of series key -> "
             f"ServiceTarget; got {type(targets).__name__}"
         )
-    lookup = SeriesLookup(
-        {key: _as_target(value, f"targets[{key!r}]") for key, value in targets.items()},
-        function="staff",
-        argument="targets",
-    )
+    lookup = target_lookup(targets, "staff")
     chosen: list[ServiceTarget] = []
     missing: list[str] = []
     for named in series:

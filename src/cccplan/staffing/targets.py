@@ -19,6 +19,7 @@ from __future__ import annotations
 import datetime as dt
 import math
 import re
+from collections.abc import Mapping
 from typing import Any, Literal
 
 import numpy as np
@@ -26,8 +27,9 @@ import pandas as pd
 from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator, model_validator
 
 from cccplan.exceptions import InputError
+from cccplan.frames._lookup import SeriesLookup
 
-__all__ = ["ServiceTarget"]
+__all__ = ["ServiceTarget", "as_target", "target_lookup"]
 
 # What each field allows, for the error messages.
 _ALLOWED: dict[str, str] = {
@@ -254,3 +256,33 @@ def _input_error(exc: ValidationError, data: dict[str, Any]) -> InputError:
             message = str(error["msg"]).removeprefix("Value error, ")
             parts.append(message)
     return InputError("ServiceTarget: " + "; ".join(parts))
+
+
+def as_target(value: object, where: str) -> ServiceTarget:
+    """A :class:`ServiceTarget` from a target or a mapping of its fields.
+
+    *where* starts every error message (e.g. ``"staff: targets['billing']"``).
+    """
+    if isinstance(value, ServiceTarget):
+        return value
+    if isinstance(value, Mapping):
+        try:
+            return ServiceTarget(**{str(k): v for k, v in value.items()})
+        except InputError as exc:
+            raise InputError(f"{where}: {exc}") from None
+    raise InputError(
+        f"{where} must be a ServiceTarget (or a mapping of its fields); got {type(value).__name__}"
+    )
+
+
+def target_lookup(targets: Mapping[Any, object], function: str) -> SeriesLookup[ServiceTarget]:
+    """Targets per series, looked up as (queue, channel), queue, channel, None.
+
+    Each value is read with :func:`as_target`; *function* names the caller in
+    errors.
+    """
+    return SeriesLookup(
+        {key: as_target(value, f"{function}: targets[{key!r}]") for key, value in targets.items()},
+        function=function,
+        argument="targets",
+    )
