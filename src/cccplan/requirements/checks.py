@@ -754,38 +754,51 @@ def check_forecast(agreement: Agreement, forecast: pd.DataFrame) -> list[Finding
             continue
         submitted = _submitted(forecast, key, hours.tz)
         first_interval = pd.Timestamp(rows["interval_start"].min())
-        if submitted is None:
-            findings.append(
-                Finding(
-                    "6.7",
-                    "warning",
-                    f"{queue.name}/{queue.channel}: the forecast has no submitted_at (column or "
-                    "attrs): its lead time cannot be verified",
-                    queue=queue.name,
-                    channel=queue.channel,
-                    code="lead_unverifiable",
-                )
-            )
-            continue
-        lead = (first_interval - submitted).total_seconds()
-        if lead < planning.forecast_lead_time:
-            findings.append(
-                Finding(
-                    "6.7",
-                    "error",
-                    f"{queue.name}/{queue.channel}: forecast submitted {_days(max(lead, 0))} "
-                    f"before its first interval ({_when(first_interval)}); the agreement asks "
-                    f"for {_days(planning.forecast_lead_time)}",
-                    queue=queue.name,
-                    channel=queue.channel,
-                    intervals=(first_interval,),
-                    value=lead / _DAY,
-                    limit=planning.forecast_lead_time / _DAY,
-                    impact=(planning.forecast_lead_time - lead) / _DAY,
-                    code="forecast_late",
-                )
-            )
+        findings.extend(
+            _lead_findings("forecast", key, submitted, first_interval, planning.forecast_lead_time)
+        )
     return findings
+
+
+def _lead_findings(
+    what: str,
+    key: tuple[str, str],
+    submitted: pd.Timestamp | None,
+    first_interval: pd.Timestamp,
+    lead_time: float,
+) -> list[Finding]:
+    """6.7: a forecast or plan submitted at least *lead_time* seconds ahead of its start."""
+    label = f"{key[0]}/{key[1]}"
+    if submitted is None:
+        return [
+            Finding(
+                "6.7",
+                "warning",
+                f"{label}: the {what} has no submitted_at (column or attrs): its lead time "
+                "cannot be verified",
+                queue=key[0],
+                channel=key[1],
+                code="lead_unverifiable",
+            )
+        ]
+    lead = (first_interval - submitted).total_seconds()
+    if lead >= lead_time:
+        return []
+    return [
+        Finding(
+            "6.7",
+            "error",
+            f"{label}: {what} submitted {_days(max(lead, 0))} before its first interval "
+            f"({_when(first_interval)}); the agreement asks for {_days(lead_time)}",
+            queue=key[0],
+            channel=key[1],
+            intervals=(first_interval,),
+            value=lead / _DAY,
+            limit=lead_time / _DAY,
+            impact=(lead_time - lead) / _DAY,
+            code=f"{what}_late",
+        )
+    ]
 
 
 def check_plan_lead(agreement: Agreement, plan: pd.DataFrame) -> list[Finding]:
@@ -797,37 +810,9 @@ def check_plan_lead(agreement: Agreement, plan: pd.DataFrame) -> list[Finding]:
         zone = _zone_of(agreement, key)
         submitted = _submitted(plan, key, zone)
         first_interval = pd.Timestamp(rows["interval_start"].min())
-        if submitted is None:
-            findings.append(
-                Finding(
-                    "6.7",
-                    "warning",
-                    f"{key[0]}/{key[1]}: the plan has no submitted_at (column or attrs): its "
-                    "lead time cannot be verified",
-                    queue=key[0],
-                    channel=key[1],
-                    code="lead_unverifiable",
-                )
-            )
-            continue
-        lead = (first_interval - submitted).total_seconds()
-        if lead < planning.plan_lead_time:
-            findings.append(
-                Finding(
-                    "6.7",
-                    "error",
-                    f"{key[0]}/{key[1]}: plan submitted {_days(max(lead, 0))} before its first "
-                    f"interval ({_when(first_interval)}); the agreement asks for "
-                    f"{_days(planning.plan_lead_time)}",
-                    queue=key[0],
-                    channel=key[1],
-                    intervals=(first_interval,),
-                    value=lead / _DAY,
-                    limit=planning.plan_lead_time / _DAY,
-                    impact=(planning.plan_lead_time - lead) / _DAY,
-                    code="plan_late",
-                )
-            )
+        findings.extend(
+            _lead_findings("plan", key, submitted, first_interval, planning.plan_lead_time)
+        )
     return findings
 
 
