@@ -10,14 +10,12 @@ series by series, because backlog carries from one interval to the next.
 
 from __future__ import annotations
 
-import os
 from collections.abc import Mapping, Sequence
-from concurrent.futures import ThreadPoolExecutor
 
 import numpy as np
 import numpy.typing as npt
 
-from cccplan.staffing.concurrency import concurrent_kpis
+from cccplan.staffing.concurrency import target_kpis
 from cccplan.staffing.deferred import deferred_kpis
 from cccplan.staffing.targets import ServiceTarget
 
@@ -27,7 +25,6 @@ FloatArray = npt.NDArray[np.float64]
 IntpArray = npt.NDArray[np.intp]
 
 KPI_COLUMNS = ("service_level", "asa", "abandon_rate", "occupancy")
-_CHUNK = 1 << 14
 
 
 def _immediate(
@@ -39,28 +36,7 @@ def _immediate(
     aht: FloatArray,
     target: ServiceTarget,
 ) -> None:
-    def evaluate(part: IntpArray) -> None:
-        achieved = concurrent_kpis(
-            agents[part],
-            load[part],
-            aht[part],
-            concurrency=target.concurrency,
-            slowdown=target.concurrency_slowdown,
-            threshold=target.threshold,
-            patience=target.patience,
-            sl_basis=target.sl_basis,
-        )
-        for name in KPI_COLUMNS:
-            out[name][part] = achieved[name]
-
-    parts = [rows[start : start + _CHUNK] for start in range(0, rows.size, _CHUNK)]
-    # Erlang A's series are the costly step; scipy's special functions release the GIL.
-    if len(parts) > 1 and target.patience is not None:
-        with ThreadPoolExecutor(max_workers=min(len(parts), os.cpu_count() or 1)) as pool:
-            list(pool.map(evaluate, parts))
-    else:
-        for part in parts:
-            evaluate(part)
+    target_kpis(out, rows, agents=agents, load=load, aht=aht, target=target)
 
 
 def _deferred(

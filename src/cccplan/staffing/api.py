@@ -20,9 +20,7 @@ absent from a forecast and stay absent (they need nobody). :func:`daily` and
 
 from __future__ import annotations
 
-import os
 from collections.abc import Mapping
-from concurrent.futures import ThreadPoolExecutor
 from typing import Any, TypeAlias
 
 import numpy as np
@@ -32,7 +30,7 @@ import pandas as pd
 from cccplan.exceptions import InputError
 from cccplan.frames._columns import AHT, KEY_COLUMNS, TIME, VOLUME
 from cccplan.frames.validate import infer_freq, validate_frame
-from cccplan.staffing.concurrency import concurrent_agents, concurrent_kpis
+from cccplan.staffing.concurrency import concurrent_agents, target_kpis
 from cccplan.staffing.deferred import deferred_agents, deferred_kpis
 from cccplan.staffing.targets import ServiceTarget, target_lookup
 
@@ -63,7 +61,6 @@ STAFFING_COLUMNS = (
 # meet a target to solver precision, not exactly).
 _TOL = 1e-6
 _MAX_SHOWN = 5
-_CHUNK = 1 << 14
 
 
 # ---------------------------------------------------------------------------
@@ -164,29 +161,7 @@ def _immediate(
     kpis |= {name: np.full(len(volume), np.nan) for name in ("abandon_rate", "occupancy")}
     rows = np.flatnonzero(reachable)
 
-    def evaluate(part: npt.NDArray[np.intp]) -> None:
-        achieved = concurrent_kpis(
-            agents[part],
-            load[part],
-            aht[part],
-            concurrency=target.concurrency,
-            slowdown=target.concurrency_slowdown,
-            threshold=target.threshold,
-            patience=target.patience,
-            sl_basis=target.sl_basis,
-        )
-        for name, values in achieved.items():
-            kpis[name][part] = values
-
-    # Erlang A's ASA series is the costliest step: chunks on a thread pool use
-    # every core (scipy's special functions release the GIL).
-    parts = [rows[start : start + _CHUNK] for start in range(0, rows.size, _CHUNK)]
-    if len(parts) > 1 and target.patience is not None:
-        with ThreadPoolExecutor(max_workers=min(len(parts), os.cpu_count() or 1)) as pool:
-            list(pool.map(evaluate, parts))
-    else:
-        for part in parts:
-            evaluate(part)
+    target_kpis(kpis, rows, agents=agents, load=load, aht=aht, target=target)
     met = reachable & _met(kpis, target)
     explanation = np.full(len(volume), np.nan, dtype=object)
     explanation[~reachable] = _unreachable_reason(target)

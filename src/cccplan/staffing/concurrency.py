@@ -40,7 +40,9 @@ References
 
 from __future__ import annotations
 
-from typing import Any
+import os
+from concurrent.futures import ThreadPoolExecutor
+from typing import TYPE_CHECKING, Any
 
 import numpy as np
 import numpy.typing as npt
@@ -51,7 +53,13 @@ from cccplan.queueing import erlang_a, required_agents
 from cccplan.queueing import occupancy as erlang_c_occupancy
 from cccplan.queueing import service_level as erlang_c_service_level
 
-__all__ = ["concurrent_agents", "concurrent_kpis", "session_aht"]
+if TYPE_CHECKING:
+    from cccplan.staffing.targets import ServiceTarget
+
+__all__ = ["concurrent_agents", "concurrent_kpis", "session_aht", "target_kpis"]
+
+# Rows per chunk of target_kpis's thread pool.
+_CHUNK = 1 << 14
 
 FloatArray = npt.NDArray[np.float64]
 
@@ -219,3 +227,44 @@ def concurrent_kpis(
         "abandon_rate": result.p_abandon,
         "occupancy": result.occupancy,
     }
+
+
+def target_kpis(
+    out: dict[str, npt.NDArray[np.float64]],
+    rows: npt.NDArray[np.intp],
+    *,
+    agents: npt.NDArray[np.float64],
+    load: npt.NDArray[np.float64],
+    aht: npt.NDArray[np.float64],
+    target: ServiceTarget,
+) -> None:
+    """Write the KPIs *agents* achieve under *target* into ``out[name][rows]``.
+
+    The names are those of :func:`concurrent_kpis` (``service_level``,
+    ``asa``, ``abandon_rate``, ``occupancy``). Erlang A's ASA series is the
+    costliest step, so with a patience the rows are evaluated in chunks on a
+    thread pool, one thread a core (scipy's special functions and numpy's
+    array operations release the GIL).
+    """
+
+    def evaluate(part: npt.NDArray[np.intp]) -> None:
+        achieved = concurrent_kpis(
+            agents[part],
+            load[part],
+            aht[part],
+            concurrency=target.concurrency,
+            slowdown=target.concurrency_slowdown,
+            threshold=target.threshold,
+            patience=target.patience,
+            sl_basis=target.sl_basis,
+        )
+        for name, values in achieved.items():
+            out[name][part] = values
+
+    parts = [rows[start : start + _CHUNK] for start in range(0, rows.size, _CHUNK)]
+    if len(parts) > 1 and target.patience is not None:
+        with ThreadPoolExecutor(max_workers=min(len(parts), os.cpu_count() or 1)) as pool:
+            list(pool.map(evaluate, parts))
+    else:
+        for part in parts:
+            evaluate(part)
