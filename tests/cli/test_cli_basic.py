@@ -139,3 +139,20 @@ def test_module_entry_point_and_version():
     )
     assert done.returncode == 0
     assert done.stdout.strip() == f"cccplan {cccplan.__version__}"
+
+
+@pytest.mark.parametrize(
+    "argv",
+    [
+        ["staff", "--forecast", "nowhere.csv", "--targets", "t.yaml", "--out", "s.csv"],
+        ["schedule", "--staffing", "nowhere.csv", "--shifts", "s.yaml", "--out", "p.csv"],
+        ["compare", "--forecast", "nowhere.csv", "--plan", "p.csv", "--targets", "t.yaml"],
+        ["check", "--agreement", "nowhere.yaml"],
+    ],
+    ids=lambda argv: argv[0],
+)
+def test_every_command_names_a_missing_file(capsys, argv):
+    code, _, err = run(capsys, *argv)
+    assert code == EXIT_INPUT
+    assert "no such file: nowhere." in err
+    assert err.count("\n") == 1
