@@ -95,6 +95,11 @@ def plot_reconciliation(
         3, 1, figsize=(12, 11), dpi=dpi, layout="constrained", height_ratios=[1.2, 0.8, 1.4]
     )
     ax = axes[0]
+    if len(per_time) > 1:
+        # Closed hours are absent rows: on a full grid they become gaps in the
+        # lines instead of a level drawn across the night.
+        grid = pd.date_range(per_time.index[0], per_time.index[-1], freq=result.freq)
+        per_time = per_time.reindex(grid)
     times = per_time.index
     ax.step(times, per_time["required"], where="post", color="black", lw=1.0, label="required")
     ax.step(times, per_time["planned"], where="post", color="tab:blue", lw=1.0, label="planned")
