@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import math
+import warnings
 
 import pandas as pd
 import pytest
@@ -139,8 +140,6 @@ def test_queueing_targets_are_required_agents_keywords() -> None:
      ("2d", 172800), ("6W", 3628800), ("0.5 hours", 1800), ("1 days 02:00:00", 93600)],
 )  # fmt: skip
 def test_duration_strings_in_any_case_without_pandas_deprecations(text, seconds):
-    import warnings
-
     with warnings.catch_warnings():
         warnings.simplefilter("error")
         assert ServiceTarget(response_window=text, service_level=0.9).response_window == seconds
