@@ -160,7 +160,7 @@ def plot_reconciliation(
     fig.colorbar(image, ax=ax, label="planned - required (agents)")
     ticks = [i for i, m in enumerate(table.columns) if m % 120 == 0]
     ax.set_xticks(ticks, [f"{table.columns[i] // 60:02d}:00" for i in ticks])
-    step = max(1, len(table) // 28)
+    step = max(1, -(-len(table) // 28))  # at most 28 day labels
     rows = list(range(0, len(table), step))
     ax.set_yticks(rows, [table.index[i].strftime("%a %d %b") for i in rows])
     ax.set_xlabel("local time of day")
