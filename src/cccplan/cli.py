@@ -69,6 +69,11 @@ def _say(message: str = "") -> None:
     print(message, flush=True)
 
 
+def _progress(message: str) -> None:
+    """A stage of a long run, on standard error (standard output keeps the results)."""
+    print(message, file=sys.stderr, flush=True)
+
+
 # ---------------------------------------------------------------------------
 # Reading and writing files
 # ---------------------------------------------------------------------------
@@ -355,6 +360,7 @@ def _cmd_staff(args: argparse.Namespace) -> int:
     targets = _targets_from(args, forecast)
     out = _output(args.out, "--out")
     started = time.perf_counter()
+    _progress(f"staffing {len(forecast):,} intervals ...")
     staffing = staff(forecast, targets, integer=not args.continuous)
     _write(staffing, str(out), "--out")
     hours = pd.Timedelta(staffing.attrs["freq"]).total_seconds() / 3600
@@ -384,6 +390,10 @@ def _cmd_schedule(args: argparse.Namespace) -> int:
     staffing = _read_raw(args.staffing, "--staffing")
     shifts = read_shifts(_existing(args.shifts, "--shifts"))
     out = _output(args.out, "--out")
+    _progress(
+        f"scheduling {len(staffing):,} intervals with {len(shifts)} shift templates "
+        f"(time limit {args.time_limit:g} s) ..."
+    )
     result = schedule(staffing, shifts, time_limit=args.time_limit, gap=args.gap)
     _write(result.to_plan(), str(out), "--out")
     short = result.uncovered
@@ -410,6 +420,9 @@ def _cmd_compare(args: argparse.Namespace) -> int:
     ccc = _read_intervals(args.ccc_forecast, "--ccc-forecast") if args.ccc_forecast else None
     if agreement is None and targets is None:
         raise InputError("give --agreement or --targets: the required agents depend on them")
+    _progress(
+        f"reconciling {len(plan):,} plan intervals with {len(forecast):,} forecast intervals ..."
+    )
     result = compare(
         forecast, plan, agreement=agreement, targets=targets, actuals=actuals, ccc_forecast=ccc
     )
