@@ -19,6 +19,8 @@ PROMISES = {
     # 8 quarter-hours (09:00-11:00) x 5 weekdays = 40 intervals; x 3 agents x 0.25 h = 30 h.
     "reconcile_plan.py": ["intervals short: 40, agent-hours short: 30.0", "written:"],
     "check_agreement.py": ["valid agreement", "items to attest by hand"],
+    # Shortfall-free: the shift templates can cover billing's whole week.
+    "schedule_week.py": ["shortfall   0.00 agent-hours", "coverage 100.0%", "written: plan.xlsx"],
 }
 
 
