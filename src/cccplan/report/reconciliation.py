@@ -93,10 +93,48 @@ def summary_lines(result: Any) -> list[str]:
     return lines
 
 
+def kind_lines(result: Any, top: int = _TOP) -> list[str]:
+    """Findings counted by kind: severity, clause, code and series, errors first.
+
+    Findings come one per series and day (or per series), so a gap that
+    repeats every weekday is many findings of one kind; this is the view a
+    manager reads first.
+    """
+    if not result.findings:
+        return []
+    table = findings_frame(result.findings)
+    table["series"] = [
+        "/".join(str(v) for v in (q, c) if isinstance(v, str)) or "all"
+        for q, c in zip(table["queue"], table["channel"], strict=True)
+    ]
+    rank = {"error": 0, "warning": 1, "info": 2}
+    kinds = (
+        table.assign(rank=table["severity"].map(rank), code=table["code"].replace("", "-"))
+        .groupby(["rank", "severity", "clause", "code", "series"], sort=False)
+        .agg(
+            findings=("message", "size"), intervals=("n_intervals", "sum"), impact=("impact", "sum")
+        )
+        .reset_index()
+        .sort_values(["rank", "impact", "findings"], ascending=[True, False, False], kind="stable")
+    )
+    lines = [
+        f"  - {row.severity} {row.clause} {row.code} [{row.series}]: {row.findings} finding"
+        f"{'s' if row.findings > 1 else ''}"
+        + (f", {row.intervals} intervals" if row.intervals else "")
+        + (f", impact {row.impact:,.2f}" if row.impact else "")
+        for row in kinds.head(top).itertuples(index=False)
+    ]
+    if len(kinds) > top:
+        lines.append(f"  ... and {len(kinds) - top} more kinds")
+    return lines
+
+
 def summary_text(result: Any) -> str:
     """A short text a manager can read: totals, verdict, the worst findings and the notes."""
     lines = ["Reconciliation of the CCC's plan with the client's forecast", *summary_lines(result)]
     if result.findings:
+        lines.append("Findings by kind (errors first, then by impact):")
+        lines += kind_lines(result)
         lines.append("Most important findings:")
         lines += [f"  - {f}" for f in result.findings[:_TOP]]
         if len(result.findings) > _TOP:
