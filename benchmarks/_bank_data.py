@@ -2,7 +2,7 @@
 
 The data file lives outside the repository, in ``../shared/data/`` seen from the
 project root (``Path(__file__).resolve().parents[2] / "shared" / "data"``); it is
-never copied into the project. See ``/work/shared/data/README.md`` for its
+never copied into the project. See ``../shared/data/README.md`` for its
 provenance: incoming calls per 6-minute interval, 24 hours x 365 days of 1999,
 ``interval_start`` in naive local time (Asia/Jerusalem).
 
