@@ -6,6 +6,7 @@ import pandas as pd
 
 from cccplan.compare import compare
 from cccplan.queueing import required_agents
+from cccplan.report.reconciliation import html_text
 from cccplan.staffing import ServiceTarget
 
 
@@ -31,3 +32,6 @@ def test_a_gap_repeated_on_two_days_is_one_kind_with_its_totals() -> None:
     understaffed = [f for f in result.findings if f.code == "understaffed"]
     assert len(understaffed) == 2
     assert sum(f.impact for f in understaffed) == 2.0
+    # The same table heads the HTML and Markdown reports.
+    assert "<h2>Findings by kind</h2>" in html_text(result)
+    assert "## Findings by kind" in result.to_markdown()

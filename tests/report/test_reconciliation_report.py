@@ -77,6 +77,7 @@ def test_excel_has_one_sheet_per_table_and_local_times(tmp_path: Path) -> None:
     book = openpyxl.load_workbook(path)
     assert book.sheetnames == [
         "summary",
+        "findings_by_kind",
         "findings",
         "by_queue",
         "weekly",
@@ -94,6 +95,8 @@ def test_excel_has_one_sheet_per_table_and_local_times(tmp_path: Path) -> None:
     cells = [c for c in sheet["A"] if c.value == FORMULA]
     assert cells
     assert all(c.data_type == "s" for c in cells)
+    kinds = pd.read_excel(path, sheet_name="findings_by_kind")
+    assert kinds["findings"].sum() == len(result.findings)
     with pytest.raises(InputError, match=r"\.xlsx"):
         result.to_excel(tmp_path / "report.xls")
 

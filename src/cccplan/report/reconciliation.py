@@ -93,15 +93,18 @@ def summary_lines(result: Any) -> list[str]:
     return lines
 
 
-def kind_lines(result: Any, top: int = _TOP) -> list[str]:
+def findings_by_kind(result: Any) -> pd.DataFrame:
     """Findings counted by kind: severity, clause, code and series, errors first.
 
     Findings come one per series and day (or per series), so a gap that
     repeats every weekday is many findings of one kind; this is the view a
-    manager reads first.
+    manager reads first. Columns: ``severity, clause, code, series,
+    findings, intervals, impact`` (impact summed), sorted by severity, then
+    impact, largest first.
     """
+    columns = ["severity", "clause", "code", "series", "findings", "intervals", "impact"]
     if not result.findings:
-        return []
+        return pd.DataFrame(columns=columns)
     table = findings_frame(result.findings)
     table["series"] = [
         "/".join(str(v) for v in (q, c) if isinstance(v, str)) or "all"
@@ -117,6 +120,12 @@ def kind_lines(result: Any, top: int = _TOP) -> list[str]:
         .reset_index()
         .sort_values(["rank", "impact", "findings"], ascending=[True, False, False], kind="stable")
     )
+    return kinds[columns].reset_index(drop=True)
+
+
+def kind_lines(result: Any, top: int = _TOP) -> list[str]:
+    """The first *top* rows of :func:`findings_by_kind` as summary lines."""
+    kinds = findings_by_kind(result)
     lines = [
         f"  - {row.severity} {row.clause} {row.code} [{row.series}]: {row.findings} finding"
         f"{'s' if row.findings > 1 else ''}"
@@ -224,7 +233,8 @@ def markdown_text(result: Any) -> str:
     """The reconciliation as Markdown (every user string escaped: no raw HTML passes)."""
     parts = ["# Reconciliation of the CCC's plan with the client's forecast", ""]
     parts += [_md_escape(line) for line in summary_lines(result)]
-    parts += ["", "## Findings", "", _md_table(_findings_table(result)), ""]
+    parts += ["", "## Findings by kind", "", _md_table(findings_by_kind(result)), ""]
+    parts += ["## Findings", "", _md_table(_findings_table(result)), ""]
     parts += ["## Per queue", "", _md_table(_daily_view(result, result.by_queue)), ""]
     parts += ["## Per day", "", _md_table(_daily_view(result, result.daily)), ""]
     if not result.accuracy.empty:
@@ -313,6 +323,8 @@ def html_text(result: Any, *, title: str | None = None) -> str:
         )
     findings = _findings_table(result)
     parts += [
+        "<h2>Findings by kind</h2>",
+        _html_table(findings_by_kind(result)),
         f"<h2>Findings ({len(result.findings)})</h2>",
         _html_table(findings, row_class=[f.severity for f in result.findings]),
         "<h2>Per queue</h2>",
@@ -404,6 +416,7 @@ def write_excel(result: Any, path: str | os.PathLike[str]) -> None:
     ]
     sheets: list[tuple[str, pd.DataFrame]] = [
         ("summary", summary),
+        ("findings_by_kind", findings_by_kind(result)),
         ("findings", findings),
         ("by_queue", result.by_queue),
         ("weekly", result.weekly),
