@@ -580,3 +580,23 @@ def test_disaggregating_off_grid_rows() -> None:
     frame = _frame(_times("UTC", "2024-01-01 00:30", 2, "h"), 1.0, freq="h")
     with pytest.raises(InputError, match="not on the h grid"):
         resample(frame, "30min", profile="uniform")
+
+
+def test_split_on_a_half_hour_dst_day_stays_on_the_grid() -> None:
+    # Lord Howe Island, 6 October 2024: clocks jump from 02:00 to 02:30. A day
+    # split into hours has no 02:00 slot (found by hypothesis: the slot came out
+    # at 02:30, off the hourly grid) and aggregates back to the same day.
+    tz = "Australia/Lord_Howe"
+    day = pd.DataFrame(
+        {"queue": "b", "interval_start": [pd.Timestamp("2024-10-06", tz=tz)], "volume": 23.0,
+         "aht": 60.0}
+    )  # fmt: skip
+    day.attrs["freq"] = "D"
+    hours = resample(day, "h", profile="uniform")
+    assert len(hours) == 23
+    assert (hours["interval_start"].dt.minute == 0).all()
+    assert "02:00" not in set(hours["interval_start"].dt.strftime("%H:%M"))
+    np.testing.assert_allclose(hours["volume"], 1.0)
+    pd.testing.assert_frame_equal(
+        resample(hours, "D"), day.assign(interval_start=day["interval_start"].dt.as_unit("ns"))
+    )

@@ -417,10 +417,11 @@ def _slots(
     )
     origin = np.concatenate([positions, positions])
     genuine = _wall_of(candidates, tz) == origin
-    # A skipped position shifted forward onto a real one (02:15 -> 03:00) is not a slot.
-    table = pd.DataFrame({"_slot": candidates, "_origin": origin, "_genuine": genuine})
-    table = table.sort_values(["_slot", "_genuine"], ascending=[True, False])
-    table = table.drop_duplicates("_slot")
+    # A skipped position is not a slot, wherever the clock's jump lands it: onto
+    # a real position (02:15 -> 03:00 in a one-hour change) or between two
+    # (02:00 -> 02:30 on Lord Howe Island, whose clocks move by 30 minutes).
+    table = pd.DataFrame({"_slot": candidates[genuine], "_origin": origin[genuine]})
+    table = table.sort_values("_slot").drop_duplicates("_slot")
     slot = table["_slot"].to_numpy(dtype=np.int64)
     origin = table["_origin"].to_numpy(dtype=np.int64)
     table["_start"] = _bin_start(slot, _wall_of(slot, tz), tz, source_ns)
