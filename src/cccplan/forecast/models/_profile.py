@@ -52,6 +52,7 @@ __all__ = [
     "recency_weights",
     "smooth_slots",
     "usable_days",
+    "weekday_inputs",
     "weekday_table",
 ]
 
@@ -140,6 +141,27 @@ def horizon_days(history_end: np.datetime64, dates: npt.ArrayLike, *, model: str
             f"the earliest is {days[np.argmin(ahead)]}"
         )
     return ahead
+
+
+def weekday_inputs(
+    history: DayMatrix, *, model: str
+) -> tuple[FloatArray, IntArray, BoolArray, BoolArray]:
+    """Check a history and return what :func:`weekday_table` needs.
+
+    Returns
+    -------
+    values : float array (days, slots)
+    weekday : int array (days,)
+    usable : bool array (days,)
+        :func:`usable_days`: days neither excluded nor without data.
+    closed : bool array (7, slots)
+        :func:`closed_phases` by weekday.
+    """
+    check_history(history, model=model)
+    values = np.asarray(history.values, dtype=np.float64)
+    weekday = np.asarray(history.weekday, dtype=np.int64)
+    usable = usable_days(values, np.asarray(history.excluded, dtype=bool))
+    return values, weekday, usable, closed_phases(values, weekday, _DAYS_PER_WEEK)
 
 
 def usable_days(values: FloatArray, excluded: BoolArray) -> BoolArray:

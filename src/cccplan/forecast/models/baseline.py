@@ -45,6 +45,7 @@ from cccplan.forecast.models._profile import (
     horizon_days,
     recency_weights,
     usable_days,
+    weekday_inputs,
     weekday_table,
 )
 
@@ -297,11 +298,7 @@ class WeekdayAverage:
         WeekdayAverage
             ``self``, fitted.
         """
-        check_history(history, model="WeekdayAverage")
-        values = np.asarray(history.values, dtype=np.float64)
-        weekday = np.asarray(history.weekday, dtype=np.int64)
-        usable = usable_days(values, np.asarray(history.excluded, dtype=bool))
-        closed = closed_phases(values, weekday, 7)
+        values, weekday, usable, closed = weekday_inputs(history, model="WeekdayAverage")
         mean, _ = weekday_table(values, weekday, usable, weights=self._weights, closed=closed)
         self._table = np.nan_to_num(mean, nan=0.0)
         self._end = np.datetime64(history.dates[-1], "D")

@@ -82,12 +82,10 @@ from cccplan.forecast.models._profile import (
     BoolArray,
     FloatArray,
     IntArray,
-    check_history,
-    closed_phases,
     horizon_days,
     intraday_profile,
     recency_weights,
-    usable_days,
+    weekday_inputs,
     weekday_table,
 )
 
@@ -299,11 +297,7 @@ class TopDown:
         TopDown
             ``self``, fitted.
         """
-        check_history(history, model="TopDown")
-        values = np.asarray(history.values, dtype=np.float64)
-        weekday = np.asarray(history.weekday, dtype=np.int64)
-        usable = usable_days(values, np.asarray(history.excluded, dtype=bool))
-        closed = closed_phases(values, weekday, 7)
+        values, weekday, usable, closed = weekday_inputs(history, model="TopDown")
 
         level, n_eff = weekday_table(
             values, weekday, usable, weights=np.ones(self.profile_weeks), closed=closed
