@@ -265,9 +265,9 @@ def deferred_agents(
     )
     n = volume_a.size
     length = float(interval_seconds)
-    work = np.where(volume_a > 0, volume_a * np.where(volume_a > 0, aht_a, 0.0), 0.0)
-    arrived = np.concatenate([[0.0], np.cumsum(work)])  # A at the interval boundaries
-    due = _due_interval(is_open, length, float(response_window), window_basis)
+    work, arrived, due = _workload(
+        volume_a, aht_a, is_open, length=length, response_window=response_window, basis=window_basis
+    )
 
     # R at the end of each interval: the head share of every interval due by then.
     required = np.zeros(n)
@@ -357,9 +357,9 @@ def deferred_kpis(
     if not np.all(np.isfinite(staffed)) or (staffed < 0).any():
         raise InputError("deferred_kpis: `agents` must be finite and >= 0 in every interval")
     length = float(interval_seconds)
-    work = np.where(volume_a > 0, volume_a * np.where(volume_a > 0, aht_a, 0.0), 0.0)
-    arrived = np.concatenate([[0.0], np.cumsum(work)])
-    due = _due_interval(is_open, length, float(response_window), window_basis)
+    work, arrived, due = _workload(
+        volume_a, aht_a, is_open, length=length, response_window=response_window, basis=window_basis
+    )
     return _simulate(
         np.where(is_open, staffed, 0.0),
         volume_a,
@@ -370,6 +370,22 @@ def deferred_kpis(
         is_open=is_open,
         basis=window_basis,
     )
+
+
+def _workload(
+    volume: FloatArray,
+    aht: FloatArray,
+    is_open: npt.NDArray[np.bool_],
+    *,
+    length: float,
+    response_window: float,
+    basis: str,
+) -> tuple[FloatArray, FloatArray, IntArray]:
+    """Work per interval (seconds), A at the interval boundaries, each interval's due interval."""
+    # aht may be NaN where nothing arrives: such intervals bring no work.
+    work = np.where(volume > 0, volume * np.where(volume > 0, aht, 0.0), 0.0)
+    arrived = np.concatenate([[0.0], np.cumsum(work)])
+    return work, arrived, _due_interval(is_open, length, float(response_window), basis)
 
 
 def _validate(
